@@ -1,0 +1,37 @@
+/*
+ * pat.h — status codes shared by every libpat module.
+ *
+ * Library functions return an enum pat_err; only the HTTP layer (cgi-bin/)
+ * and pat-admin turn a status into an HTTP code or an exit status.
+ */
+#ifndef PAT_H
+#define PAT_H
+
+#include <stddef.h>
+
+#define PAT_WUR __attribute__((warn_unused_result))
+
+enum pat_err {
+	PAT_OK = 0,
+	PAT_ERR_NOMEM,		/* allocation failed */
+	PAT_ERR_IO,		/* a file could not be read */
+	PAT_ERR_CONFIG,		/* bad configuration (message in errbuf) */
+	PAT_ERR_RANDOM,		/* getrandom(2) failed */
+	PAT_ERR_FORMAT,		/* input is not of the expected shape */
+	PAT_ERR_CHECKSUM,	/* token checksum does not match */
+	PAT_ERR_MISMATCH,	/* secret does not match its hash */
+	PAT_ERR_HASH,		/* Argon2 itself failed */
+	PAT_ERR_JWT,		/* JWT rejected (reason given separately) */
+	PAT_ERR_DB,		/* database unavailable or failed */
+	PAT_ERR_NOTFOUND,	/* no such row */
+	PAT_ERR_EXISTS,		/* unique key already taken */
+	PAT_ERR_ALREADY,	/* state change already done (e.g. revoked) */
+	PAT_ERR_LIMIT,		/* per-publisher token cap reached */
+	PAT_ERR_INVALID,	/* a value fails validation */
+	PAT_ERR_TOOBIG		/* input over its size limit */
+};
+
+/* Returns a static, human-readable sentence for err. Never NULL. */
+const char *pat_strerror(enum pat_err err);
+
+#endif

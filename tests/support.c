@@ -1,0 +1,309 @@
+/*
+ * support.c — helpers shared by the Criterion suites (see support.h).
+ */
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "jwt.h"
+#include "support.h"
+
+const char *
+ts_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0')
+		cr_skip_test("%s is not set: run this suite through scripts/test.sh", name);
+	return v;
+}
+
+char *
+ts_unique_id(const char *prefix)
+{
+	unsigned char r[6];
+	char *s = NULL;
+
+	cr_assert_eq(getrandom(r, sizeof(r), 0), (ssize_t)sizeof(r));
+	cr_assert(asprintf(&s, "%s-%02x%02x%02x%02x%02x%02x", prefix,
+	    r[0], r[1], r[2], r[3], r[4], r[5]) > 0);
+	return s;
+}
+
+struct pat_config *
+ts_config(int admin)
+{
+	struct pat_config *cfg = NULL;
+	char err[512];
+	const char *path;
+
+	path = ts_env(admin ? "PAT_TEST_ADMIN_CONFIG" : "PAT_TEST_CONFIG");
+	if (cfg_load(path, &cfg, err, sizeof(err)) != PAT_OK)
+		cr_assert_fail("cannot load %s: %s", path, err);
+	return cfg;
+}
+
+/* Appends everything readable from fd to *buf; returns 0 on EOF. */
+static int
+drain(int fd, char **buf, size_t *len)
+{
+	char tmp[4096];
+	ssize_t n;
+	char *p;
+
+	n = read(fd, tmp, sizeof(tmp));
+	if (n < 0 && errno == EINTR)
+		return 1;
+	if (n <= 0)
+		return 0;
+	p = realloc(*buf, *len + (size_t)n + 1);
+	cr_assert_not_null(p);
+	memcpy(p + *len, tmp, (size_t)n);
+	*len += (size_t)n;
+	p[*len] = '\0';
+	*buf = p;
+	return 1;
+}
+
+int
+ts_run(char *const argv[], const char *stdin_data, char **out, char **err)
+{
+	int in[2], o[2], e[2], status = 0;
+	char *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0, inoff = 0, inlen;
+	struct pollfd pfd[3];
+	pid_t pid;
+
+	inlen = stdin_data ? strlen(stdin_data) : 0;
+	cr_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(o, O_CLOEXEC) == 0 &&
+	    pipe2(e, O_CLOEXEC) == 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(o[1]);
+	close(e[1]);
+	signal(SIGPIPE, SIG_IGN);
+	if (inlen == 0) {
+		close(in[1]);
+		in[1] = -1;
+	}
+	for (;;) {
+		int nfd = 0, oi = -1, ei = -1, ii = -1;
+
+		if (o[0] >= 0) {
+			pfd[nfd] = (struct pollfd){ .fd = o[0], .events = POLLIN };
+			oi = nfd++;
+		}
+		if (e[0] >= 0) {
+			pfd[nfd] = (struct pollfd){ .fd = e[0], .events = POLLIN };
+			ei = nfd++;
+		}
+		if (in[1] >= 0) {
+			pfd[nfd] = (struct pollfd){ .fd = in[1], .events = POLLOUT };
+			ii = nfd++;
+		}
+		if (nfd == 0)
+			break;
+		if (poll(pfd, (nfds_t)nfd, 60000) <= 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (oi >= 0 && pfd[oi].revents && !drain(o[0], &obuf, &olen)) {
+			close(o[0]);
+			o[0] = -1;
+		}
+		if (ei >= 0 && pfd[ei].revents && !drain(e[0], &ebuf, &elen)) {
+			close(e[0]);
+			e[0] = -1;
+		}
+		if (ii >= 0 && pfd[ii].revents) {
+			ssize_t n = write(in[1], stdin_data + inoff, inlen - inoff);
+
+			if (n > 0)
+				inoff += (size_t)n;
+			if (n < 0 || inoff == inlen) {
+				close(in[1]);
+				in[1] = -1;
+			}
+		}
+	}
+	if (o[0] >= 0)
+		close(o[0]);
+	if (e[0] >= 0)
+		close(e[0]);
+	if (in[1] >= 0)
+		close(in[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (obuf == NULL)
+		obuf = strdup("");
+	if (ebuf == NULL)
+		ebuf = strdup("");
+	if (out != NULL)
+		*out = obuf;
+	else
+		free(obuf);
+	if (err != NULL)
+		*err = ebuf;
+	else
+		free(ebuf);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int
+ts_sql(const char *sql)
+{
+	const char *sock = ts_env("PAT_TEST_MYSQL_SOCKET");
+	const char *user = getenv("PAT_TEST_MYSQL_USER");
+	char *err = NULL;
+	int rc;
+	char *const argv[] = { "mariadb", "--no-defaults", "-S", (char *)sock,
+	    "-u", (char *)(user ? user : "root"), "-D", "pat", "-N", "-B",
+	    "-e", (char *)sql, NULL };
+
+	rc = ts_run(argv, NULL, NULL, &err);
+	if (rc != 0)
+		cr_log_warn("ts_sql: %s: %s", sql, err);
+	free(err);
+	return rc;
+}
+
+int
+ts_http(const char *method, const char *path, const char *headers,
+    const char *body, size_t body_len, struct ts_http *resp)
+{
+	struct sockaddr_in sa;
+	char *req = NULL, *buf = NULL, *sep, *p;
+	size_t len = 0;
+	int fd, n;
+	long port;
+
+	memset(resp, 0, sizeof(*resp));
+	port = strtol(ts_env("PAT_TEST_HTTP_PORT"), NULL, 10);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	cr_assert(fd >= 0);
+	cr_assert(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0,
+	    "connect to nginx on port %ld: %s", port, strerror(errno));
+	n = asprintf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Connection: close\r\n%s%s%zu\r\n\r\n", method, path,
+	    headers ? headers : "",
+	    body ? "Content-Length: " : "X-No-Body: ", body ? body_len : 0);
+	cr_assert(n > 0);
+	cr_assert(write(fd, req, (size_t)n) == n);
+	if (body != NULL && body_len > 0) {
+		size_t off = 0;
+
+		while (off < body_len) {
+			ssize_t w = write(fd, body + off, body_len - off);
+
+			if (w <= 0)
+				break;	/* the server may close early (413) */
+			off += (size_t)w;
+		}
+	}
+	free(req);
+	while (drain(fd, &buf, &len))
+		;
+	close(fd);
+	cr_assert_not_null(buf, "no response from nginx");
+	cr_assert(strncmp(buf, "HTTP/1.", 7) == 0, "not HTTP: %.40s", buf);
+	resp->status = (int)strtol(buf + 9, NULL, 10);
+	sep = strstr(buf, "\r\n\r\n");
+	cr_assert_not_null(sep);
+	*sep = '\0';
+	resp->headers = buf;
+	p = sep + 4;
+	resp->body_len = len - (size_t)(p - buf);
+	resp->body = malloc(resp->body_len + 1);
+	cr_assert_not_null(resp->body);
+	memcpy(resp->body, p, resp->body_len);
+	resp->body[resp->body_len] = '\0';
+	return resp->status;
+}
+
+char *
+ts_http_header(const struct ts_http *resp, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *line = resp->headers;
+
+	while ((line = strstr(line, "\r\n")) != NULL) {
+		const char *end;
+
+		line += 2;
+		if (strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
+			const char *v = line + nl + 1;
+
+			while (*v == ' ')
+				v++;
+			end = strstr(v, "\r\n");
+			return end ? strndup(v, (size_t)(end - v)) : strdup(v);
+		}
+	}
+	return NULL;
+}
+
+void
+ts_http_free(struct ts_http *resp)
+{
+	free(resp->headers);
+	free(resp->body);
+	memset(resp, 0, sizeof(*resp));
+}
+
+char *
+ts_jwt(const char *sub, long ttl)
+{
+	struct pat_config *cfg = ts_config(0);
+	char *jwt = NULL;
+
+	cr_assert_not_null(cfg->hs256_secret, "test config has no HS256 secret");
+	cr_assert_eq(jwt_sign_hs256(cfg->hs256_secret, cfg->hs256_secret_len,
+	    cfg->issuer, cfg->audience, sub, time(NULL), ttl, &jwt), PAT_OK);
+	cfg_free(cfg);
+	return jwt;
+}
+
+void
+ts_seed_publisher(const char *pub, const char *owner)
+{
+	char *sql = NULL;
+
+	cr_assert(asprintf(&sql,
+	    "INSERT IGNORE INTO publishers (id, name) VALUES ('%s', '%s');"
+	    "INSERT IGNORE INTO users (id) VALUES ('%s');"
+	    "INSERT INTO publisher_members (publisher_id, user_id, role) "
+	    "VALUES ('%s', '%s', 'owner') ON DUPLICATE KEY UPDATE role='owner';",
+	    pub, pub, owner, pub, owner) > 0);
+	cr_assert_eq(ts_sql(sql), 0, "seeding %s failed", pub);
+	free(sql);
+}

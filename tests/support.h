@@ -1,0 +1,66 @@
+/*
+ * support.h — helpers shared by the Criterion suites.
+ *
+ * The harness (scripts/test.sh) starts a private MariaDB, pat-fcgi and nginx
+ * and exports:
+ *   PAT_TEST_DIR           the stack's directory (build/.../stack)
+ *   PAT_TEST_CONFIG        pat.conf for the server account (user pat)
+ *   PAT_TEST_ADMIN_CONFIG  pat.conf for the admin account (user pat_admin)
+ *   PAT_TEST_HTTP_PORT     nginx on 127.0.0.1:<port>
+ *   PAT_TEST_FCGI_SOCKET   pat-fcgi's unix socket (behind nginx)
+ *   PAT_TEST_MYSQL_SOCKET  MariaDB's unix socket
+ *   PAT_TEST_BUILD         the build directory (build, build/asan, ...)
+ * Suites run their tests in parallel processes: every test that writes to the
+ * database uses ids made unique by ts_unique_id().
+ */
+#ifndef PAT_TEST_SUPPORT_H
+#define PAT_TEST_SUPPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pat_config;
+
+/* getenv(name), or skip the test (cr_skip_test) when unset. */
+const char *ts_env(const char *name);
+
+/* A fresh id "<prefix>-<random hex>", lowercase, valid as a publisher id
+ * when prefix is. Returns a static-per-call malloc'd string the caller frees. */
+char *ts_unique_id(const char *prefix);
+
+/* Loads $PAT_TEST_CONFIG (admin = 0) or $PAT_TEST_ADMIN_CONFIG (admin = 1);
+ * cr_assert-fails on error. */
+struct pat_config *ts_config(int admin);
+
+/* Runs one SQL text as MariaDB root on the private server (for set-up that
+ * the API cannot do, e.g. killing connections). Returns the exit status. */
+int ts_sql(const char *sql);
+
+/* Runs argv (NULL-terminated) with stdin_data (may be NULL) on its stdin,
+ * capturing stdout and stderr (malloc'd, NUL-terminated; pass NULL to
+ * discard). Returns the exit status (or 128+signal). */
+int ts_run(char *const argv[], const char *stdin_data, char **out, char **err);
+
+/* An HTTP/1.1 exchange with nginx on 127.0.0.1:$PAT_TEST_HTTP_PORT
+ * (Connection: close). headers is extra header lines, each ending "\r\n"
+ * (may be NULL). body may be NULL. */
+struct ts_http {
+	int	 status;
+	char	*headers;	/* raw header block */
+	char	*body;		/* NUL-terminated */
+	size_t	 body_len;
+};
+int ts_http(const char *method, const char *path, const char *headers,
+    const char *body, size_t body_len, struct ts_http *resp);
+/* Value of header name (case-insensitive) in resp, malloc'd, or NULL. */
+char *ts_http_header(const struct ts_http *resp, const char *name);
+void ts_http_free(struct ts_http *resp);
+
+/* Mints an HS256 JWT for sub with the test config's secret/iss/aud. */
+char *ts_jwt(const char *sub, long ttl);
+
+/* Creates publisher pub (active) with owner user through the admin
+ * account's SQL (ts_sql). */
+void ts_seed_publisher(const char *pub, const char *owner);
+
+#endif
