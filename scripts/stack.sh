@@ -78,6 +78,13 @@ stack_db_start() {
 	    --auth-root-authentication-method=socket --skip-test-db \
 	    > "$STACK/log/mariadb-install.log" 2>&1 \
 	    || { cat "$STACK/log/mariadb-install.log" >&2; stack_die "mariadb-install-db failed"; }
+	stack_db_run
+	stack_db_load
+}
+
+# Starts mariadbd on an existing data directory and waits for it.
+stack_db_run() {
+	local i
 	mariadbd --no-defaults --datadir="$STACK/db" --user="$DB_OS_USER" \
 	    --socket="$STACK/run/mysqld.sock" --skip-networking \
 	    --pid-file="$STACK/run/mysqld.pid" --log-error="$STACK/log/mysqld.log" \
@@ -93,7 +100,16 @@ stack_db_start() {
 		sleep 0.1
 	done
 	stack_sql -e 'SELECT 1' >/dev/null || stack_die "MariaDB did not come up"
-	stack_db_load
+}
+
+# Kills mariadbd hard (fault injection); stack_db_run brings it back.
+stack_db_kill() {
+	local pid
+	pid=$(awk '$1=="mariadbd"{p=$2} END{print p}' "$STACK/run/pids")
+	[ -n "$pid" ] || return 0
+	kill -KILL "$pid" 2>/dev/null || true
+	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	sed -i "/^mariadbd $pid\$/d" "$STACK/run/pids"
 }
 
 # The database, its schema, and the two least-privilege accounts.
@@ -222,8 +238,17 @@ stack_down() {
 	: > "$dir/run/pids"
 }
 
+# Picks up a running stack's settings (for the fault-injection commands).
+stack_reattach() {
+	STACK=$(realpath -m "$1")
+	[ -f "$STACK/run/pids" ] || stack_die "$STACK is not a running stack"
+	BUILD=$(sed -n "s/^export PAT_TEST_BUILD='\(.*\)'\$/\1/p" "$STACK/run/env")
+	DB_OS_USER=$(sed -n "s/^export PAT_TEST_MYSQL_USER='\(.*\)'\$/\1/p" "$STACK/run/env")
+}
+
 stack_exports() {
 	cat <<EXP
+export PAT_TEST_TOP='$STACK_TOP'
 export PAT_TEST_DIR='$STACK'
 export PAT_TEST_BUILD='$BUILD'
 export PAT_TEST_CONFIG='$STACK/etc/pat.conf'
@@ -256,6 +281,7 @@ stack_up() {
 		[ -n "$HTTP_PORT" ] || HTTP_PORT=$(stack_free_port)
 		stack_nginx_start "$HTTP_PORT"
 	fi
+	stack_exports > "$STACK/run/env"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
@@ -263,6 +289,14 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	up) shift; [ $# -ge 2 ] || stack_die "usage: stack.sh up BUILD DIR [--db-only] [--port N]"
 	    b=$1 d=$2; shift 2; stack_up "$d" "$b" "$@"; stack_exports ;;
 	down) [ $# -ge 2 ] || stack_die "usage: stack.sh down DIR"; stack_down "$(realpath -m "$2")" ;;
+	db-kill|db-start|fcgi-restart)
+	    [ $# -ge 2 ] || stack_die "usage: stack.sh $1 DIR"
+	    stack_reattach "$2"
+	    case $1 in
+	    db-kill) stack_db_kill ;;
+	    db-start) stack_db_run ;;
+	    fcgi-restart) stack_fcgi_stop; stack_fcgi_start ;;
+	    esac ;;
 	*) stack_die "usage: stack.sh up BUILD DIR [--db-only] [--port N] | down DIR" ;;
 	esac
 fi

@@ -193,6 +193,14 @@ ts_sql(const char *sql)
 	return rc;
 }
 
+static char ts_source[INET_ADDRSTRLEN];
+
+void
+ts_http_set_source(const char *ip)
+{
+	snprintf(ts_source, sizeof(ts_source), "%s", ip ? ip : "");
+}
+
 int
 ts_http(const char *method, const char *path, const char *headers,
     const char *body, size_t body_len, struct ts_http *resp)
@@ -211,6 +219,26 @@ ts_http(const char *method, const char *path, const char *headers,
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	cr_assert(fd >= 0);
+	{
+		/* nginx rate-limits creations per client address: each
+		 * exchange comes from its own loopback address unless a test
+		 * chose one. */
+		struct sockaddr_in src;
+		unsigned char r[3];
+
+		memset(&src, 0, sizeof(src));
+		src.sin_family = AF_INET;
+		if (ts_source[0] != '\0') {
+			cr_assert_eq(inet_pton(AF_INET, ts_source, &src.sin_addr), 1);
+		} else {
+			cr_assert_eq(getrandom(r, sizeof(r), 0), 3);
+			src.sin_addr.s_addr = htonl(0x7f000000u |
+			    (uint32_t)(1 + r[0] % 254) << 16 |
+			    (uint32_t)(1 + r[1] % 254) << 8 | (uint32_t)(1 + r[2] % 254));
+		}
+		cr_assert(bind(fd, (struct sockaddr *)&src, sizeof(src)) == 0,
+		    "bind: %s", strerror(errno));
+	}
 	cr_assert(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0,
 	    "connect to nginx on port %ld: %s", port, strerror(errno));
 	n = asprintf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"

@@ -52,6 +52,9 @@ struct ts_http {
 };
 int ts_http(const char *method, const char *path, const char *headers,
     const char *body, size_t body_len, struct ts_http *resp);
+/* Each exchange comes from a random 127.x.y.z source address (nginx's
+ * rate limit is per address) unless a source was set here; NULL resets. */
+void ts_http_set_source(const char *ip);
 /* Value of header name (case-insensitive) in resp, malloc'd, or NULL. */
 char *ts_http_header(const struct ts_http *resp, const char *name);
 void ts_http_free(struct ts_http *resp);
