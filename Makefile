@@ -82,7 +82,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(BUILD)/libpatfcg
 	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion -lfcgi $(LDLIBS)
 
 $(BUILD)/tests/helpers/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libpat.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ -lfcgi -lsodium $(LDLIBS)
 
 tests: all $(TESTS) $(HELPERS)
 

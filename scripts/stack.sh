@@ -196,6 +196,7 @@ stack_nginx_start() {
 	sed -e "s|listen 127.0.0.1:8080;|listen 127.0.0.1:$port;|" \
 	    -e "s|unix:/run/pat/pat.sock|unix:$STACK/run/pat.sock|" \
 	    -e "s|/var/log/nginx/|$STACK/log/|g" \
+	    ${PAT_STACK_RATE:+-e "s|rate=5r/s;|rate=$PAT_STACK_RATE;|"} \
 	    "$STACK_TOP/nginx/pat.conf" > "$STACK/nginx/conf/pat-site.conf"
 	cat > "$STACK/nginx/conf/nginx.conf" <<NGX
 ${NGINX_USER:+user $NGINX_USER;}
