@@ -14,6 +14,8 @@
 
 #define CFG_DEFAULT_PATH "/etc/pat/pat.conf"
 #define CFG_MIN_SECRET_LEN 32	/* HS256 secret and pepper, bytes */
+#define CFG_DEFAULT_LISTEN "unix:/run/pat/pat.sock"	/* [server] listen */
+#define CFG_DEFAULT_DB_SOCKET "/run/mysqld/mysqld.sock"	/* neither socket nor host */
 
 struct pat_config {
 	char		*path;		/* the file this was loaded from */

@@ -24,7 +24,7 @@ command -v wrk >/dev/null || stack_die "wrk not found (scripts/deps.sh installs 
 
 trap 'stack_down "$STACK"' EXIT
 trap 'exit 130' INT TERM
-export PAT_STACK_THREADS=$workers PAT_STACK_CAP=100000000 PAT_STACK_RATE=1000000r/s
+export PAT_STACK_THREADS=$workers PAT_STACK_CAP=100000 PAT_STACK_RATE=1000000r/s
 stack_up "$build/bench-stack" "$build"
 port=$HTTP_PORT
 base="http://127.0.0.1:$port"
