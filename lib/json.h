@@ -34,7 +34,8 @@ enum pat_err js_parse_strict(const char *text, size_t len, int depth,
 struct json_object *js_get_typed(struct json_object *obj, const char *key,
     enum json_type t, int *present);
 
-/* Formats t (UTC) as RFC 3339 "2026-12-03T13:28:14Z" into out (size >= 21). */
+/* Formats t (UTC) as RFC 3339 "2026-12-03T13:28:14Z" into out (size >= 21).
+ * A t outside years 0000..9999 gives "1970-01-01T00:00:00Z". */
 void js_time_rfc3339(long long t, char out[21]);
 
 #endif
