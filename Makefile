@@ -98,8 +98,9 @@ check-asan: deps
 	scripts/test.sh build/asan
 
 check-tsan: deps
-	$(MAKE) SAN=tsan tests
-	scripts/test.sh build/tsan
+	$(MAKE) SAN=tsan all
+	$(MAKE) tests
+	scripts/test.sh build/tsan build
 
 run: deps
 	$(MAKE) all

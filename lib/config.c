@@ -97,7 +97,7 @@ static const struct cfg_key cfg_keys[] = {
 	{ K_ARGON2_ITERATIONS, "tokens", "argon2_iterations", CK_U32,
 	    OFF(argon2_iterations), 1, 100 },
 	{ K_ARGON2_PARALLELISM, "tokens", "argon2_parallelism", CK_U32,
-	    OFF(argon2_parallelism), 1, 64 },
+	    OFF(argon2_parallelism), 1, 16 },
 	{ K_PEPPER_FILE, "tokens", "pepper_file", CK_FILE, 0, 0, 0 },
 	{ K_MAX_TOKENS, "tokens", "max_tokens_per_publisher", CK_UINT,
 	    OFF(max_tokens_per_publisher), 1, 100000 },

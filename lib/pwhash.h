@@ -25,15 +25,16 @@ struct pw_params {
 
 /*
  * Sets the process-wide cap on concurrent Argon2 computations (n >= 1).
- * pw_hash and pw_verify block while n are running. Call once before threads
- * start; without a call there is no cap.
+ * pw_hash, pw_verify and pw_argon2id_raw block while n are running. Call
+ * once before threads start; without a call (or with n == 0) there is no cap.
  */
 void pw_set_concurrency(unsigned n);
 
 /*
  * Hashes secret (len bytes) with params and a fresh salt; writes the PHC
  * string into out (size PW_PHC_MAX). Returns PAT_ERR_RANDOM, PAT_ERR_HASH
- * (with any Argon2 failure: only ARGON2_OK is success) or PAT_OK.
+ * (with any Argon2 failure: only ARGON2_OK is success; also for m/t/p
+ * outside the bounds pw_verify accepts) or PAT_OK. On failure out is "".
  */
 enum pat_err pw_hash(const struct pw_params *params, const char *secret,
     size_t len, char out[PW_PHC_MAX]) PAT_WUR;
@@ -42,7 +43,11 @@ enum pat_err pw_hash(const struct pw_params *params, const char *secret,
  * Verifies secret against phc, using the m/t/p/salt in phc (so old hashes
  * keep verifying after the config changes) and the pepper in params.
  * Constant-time tag comparison. Returns PAT_OK, PAT_ERR_MISMATCH, or
- * PAT_ERR_FORMAT for a PHC string we cannot parse.
+ * PAT_ERR_FORMAT for a PHC string we cannot parse (accepted: exactly
+ * "$argon2id$v=19$m=M,t=T,p=P$<salt>$<tag>", M 8..4194304 and >= 8*P,
+ * T 1..100, P 1..16, salt 8..64 and tag 16..64 bytes in canonical unpadded
+ * base64, nothing after). PAT_ERR_HASH if Argon2 itself fails (e.g. out of
+ * memory). params may be NULL (no pepper).
  */
 enum pat_err pw_verify(const struct pw_params *params, const char *phc,
     const char *secret, size_t len) PAT_WUR;

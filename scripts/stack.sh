@@ -186,6 +186,9 @@ stack_fcgi_stop() {
 	kill -TERM "$pid" 2>/dev/null || true
 	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$pid" 2>/dev/null || true
+	# Its exit status, when it is our child (127 otherwise).
+	FCGI_RC=0
+	wait "$pid" 2>/dev/null || FCGI_RC=$?
 	sed -i "/^pat-fcgi $pid\$/d" "$STACK/run/pids"
 }
 

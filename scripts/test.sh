@@ -9,8 +9,16 @@ cd "$(dirname "$0")/.."
 # shellcheck source=stack.sh
 . scripts/stack.sh
 
+# test.sh PROGS [TESTS]: the stack runs the programs (pat-fcgi, pat-admin)
+# of build dir PROGS, the suites come from TESTS (default: the same). TSan
+# cannot run Criterion itself, so make check-tsan runs plain suites against
+# TSan-built programs.
 build=${1:-build}
+tests=${2:-$build}
 dir="$build/stack"
+# Sanitizer reports from pat-fcgi go to files; any such file fails the run.
+san_log="$(realpath -m "$dir")/log/sanitizer-pat-fcgi"
+export PAT_FCGI_WRAPPER="env ASAN_OPTIONS=log_path=$san_log:abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=log_path=$san_log:print_stacktrace=1 TSAN_OPTIONS=log_path=$san_log:second_deadlock_stack=1"
 trap 'stack_down "$STACK"' EXIT
 trap 'exit 130' INT TERM
 
@@ -48,14 +56,28 @@ run_suite() {
 	fi
 }
 
-for t in "$build"/tests/test_*; do
+for t in "$tests"/tests/test_*; do
 	case $(basename "$t") in *.o|*.d|test_fault_*) continue ;; esac
 	[ -x "$t" ] && run_suite "$t"
 done
-for t in "$build"/tests/test_fault_*; do
+for t in "$tests"/tests/test_fault_*; do
 	case $t in *.o|*.d) continue ;; esac
 	[ -x "$t" ] && run_suite "$t"
 done
+
+# pat-fcgi must stop cleanly (SIGTERM, exit 0), leaving no sanitizer report.
+stack_fcgi_stop
+if [ "$FCGI_RC" != 0 ] && [ "$FCGI_RC" != 127 ]; then
+	echo "test.sh: pat-fcgi exited $FCGI_RC on SIGTERM (want 0); see $STACK/log/pat-fcgi.log"
+	bad+=("pat-fcgi-exit")
+	failed=$((failed + 1))
+fi
+if ls "$san_log".* >/dev/null 2>&1; then
+	echo "test.sh: sanitizer reports from pat-fcgi:"
+	cat "$san_log".*
+	bad+=("pat-fcgi-sanitizer")
+	failed=$((failed + 1))
+fi
 
 echo
 if [ ${#bad[@]} -gt 0 ]; then

@@ -1,0 +1,469 @@
+/*
+ * pwhash.c — Argon2id hashing of token secrets through libargon2's
+ * argon2_ctx(), with the PHC string built and parsed here. See pwhash.h.
+ */
+#include <sys/random.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <argon2.h>
+#include <openssl/crypto.h>
+
+#include "pwhash.h"
+
+/* Bounds accepted in a PHC string and in pw_hash's params. */
+#define PW_M_MIN	8U
+#define PW_M_MAX	4194304U
+#define PW_T_MIN	1U
+#define PW_T_MAX	100U
+#define PW_P_MIN	1U
+#define PW_P_MAX	16U
+#define PW_SALT_MIN	8U
+#define PW_SALT_MAX	64U
+#define PW_TAG_MIN	16U
+#define PW_TAG_MAX	64U
+
+#define PW_PHC_PREFIX	"$argon2id$v=19$"
+/* Longest PHC string pw_verify looks at (64-byte salt and tag: 86 chars). */
+#define PW_PHC_PARSE_MAX	256
+
+/* The longest string pw_hash writes (22 + 43 base64 characters) fits. */
+_Static_assert(sizeof(PW_PHC_PREFIX "m=4194304,t=100,p=16$") - 1 + 22 + 1 +
+    43 + 1 <= PW_PHC_MAX, "PW_PHC_MAX too small");
+
+struct pw_phc {
+	uint32_t	m, t, p;
+	unsigned char	salt[PW_SALT_MAX];
+	size_t		saltlen;
+	unsigned char	tag[PW_TAG_MAX];
+	size_t		taglen;
+};
+
+static const char pw_b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Concurrency cap: pw_cap == 0 means none. */
+static pthread_mutex_t	pw_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	pw_cond = PTHREAD_COND_INITIALIZER;
+static unsigned		pw_cap;
+static unsigned		pw_running;
+
+static void		pw_acquire(void);
+static void		pw_release(void);
+static int		pw_params_ok(uint32_t, uint32_t, uint32_t);
+static enum pat_err	pw_random(void *, size_t);
+static enum pat_err	pw_run(uint32_t, uint32_t, uint32_t, const void *,
+			    size_t, const void *, size_t, const void *, size_t,
+			    const void *, size_t, void *, size_t);
+static size_t		pw_b64_encode(char *, size_t, const unsigned char *,
+			    size_t);
+static int		pw_b64_value(unsigned char);
+static int		pw_b64_decode(unsigned char *, size_t, size_t *,
+			    const char *, size_t);
+static int		pw_dec(const char **, const char *, uint32_t *);
+static enum pat_err	pw_parse(const char *, struct pw_phc *);
+
+void
+pw_set_concurrency(unsigned n)
+{
+	pthread_mutex_lock(&pw_mutex);
+	pw_cap = n;
+	pthread_cond_broadcast(&pw_cond);
+	pthread_mutex_unlock(&pw_mutex);
+}
+
+static void
+pw_acquire(void)
+{
+	pthread_mutex_lock(&pw_mutex);
+	while (pw_cap != 0 && pw_running >= pw_cap)
+		pthread_cond_wait(&pw_cond, &pw_mutex);
+	pw_running++;
+	pthread_mutex_unlock(&pw_mutex);
+}
+
+static void
+pw_release(void)
+{
+	pthread_mutex_lock(&pw_mutex);
+	pw_running--;
+	pthread_cond_signal(&pw_cond);
+	pthread_mutex_unlock(&pw_mutex);
+}
+
+static int
+pw_params_ok(uint32_t m, uint32_t t, uint32_t p)
+{
+	if (m < PW_M_MIN || m > PW_M_MAX)
+		return 0;
+	if (t < PW_T_MIN || t > PW_T_MAX)
+		return 0;
+	if (p < PW_P_MIN || p > PW_P_MAX)
+		return 0;
+	if ((uint64_t)m < 8 * (uint64_t)p)
+		return 0;
+	return 1;
+}
+
+/* getrandom(2) into buf, looping on EINTR and short reads. */
+static enum pat_err
+pw_random(void *buf, size_t len)
+{
+	unsigned char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = getrandom(p, len, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return PAT_ERR_RANDOM;
+		}
+		if (n == 0)
+			return PAT_ERR_RANDOM;
+		p += n;
+		len -= (size_t)n;
+	}
+	return PAT_OK;
+}
+
+/*
+ * Runs Argon2id (version 0x13) into tag. The inputs are copied into one
+ * private buffer (argon2_ctx takes non-const pointers), wiped afterwards;
+ * flags stay ARGON2_DEFAULT_FLAGS so nothing of the caller's is cleared.
+ * Holds a concurrency slot around argon2_ctx. On failure tag is wiped.
+ */
+static enum pat_err
+pw_run(uint32_t m, uint32_t t, uint32_t p, const void *pwd, size_t pwdlen,
+    const void *salt, size_t saltlen, const void *secret, size_t secretlen,
+    const void *ad, size_t adlen, void *tag, size_t taglen)
+{
+	argon2_context	 ctx;
+	unsigned char	*buf = NULL, *q;
+	size_t		 total = 0;
+	enum pat_err	 rc = PAT_ERR_HASH;
+	int		 arc;
+
+	if (tag == NULL || taglen == 0 || taglen > UINT32_MAX)
+		goto out;
+	if ((pwd == NULL && pwdlen != 0) || (salt == NULL && saltlen != 0) ||
+	    (secret == NULL && secretlen != 0) || (ad == NULL && adlen != 0))
+		goto out;
+	if (pwdlen > UINT32_MAX || saltlen > UINT32_MAX ||
+	    secretlen > UINT32_MAX || adlen > UINT32_MAX)
+		goto out;
+	if (saltlen > SIZE_MAX - pwdlen ||
+	    secretlen > SIZE_MAX - pwdlen - saltlen ||
+	    adlen > SIZE_MAX - pwdlen - saltlen - secretlen)
+		goto out;
+	total = pwdlen + saltlen + secretlen + adlen;
+	if ((buf = malloc(total == 0 ? 1 : total)) == NULL)
+		goto out;
+
+	memset(&ctx, 0, sizeof(ctx));
+	q = buf;
+	if (pwdlen != 0) {
+		memcpy(q, pwd, pwdlen);
+		ctx.pwd = q;
+		q += pwdlen;
+	}
+	if (saltlen != 0) {
+		memcpy(q, salt, saltlen);
+		ctx.salt = q;
+		q += saltlen;
+	}
+	if (secretlen != 0) {
+		memcpy(q, secret, secretlen);
+		ctx.secret = q;
+		q += secretlen;
+	}
+	if (adlen != 0) {
+		memcpy(q, ad, adlen);
+		ctx.ad = q;
+	}
+	ctx.pwdlen = (uint32_t)pwdlen;
+	ctx.saltlen = (uint32_t)saltlen;
+	ctx.secretlen = (uint32_t)secretlen;
+	ctx.adlen = (uint32_t)adlen;
+	ctx.out = tag;
+	ctx.outlen = (uint32_t)taglen;
+	ctx.t_cost = t;
+	ctx.m_cost = m;
+	ctx.lanes = p;
+	ctx.threads = p;
+	ctx.version = ARGON2_VERSION_13;
+	ctx.allocate_cbk = NULL;
+	ctx.free_cbk = NULL;
+	ctx.flags = ARGON2_DEFAULT_FLAGS;
+
+	pw_acquire();
+	arc = argon2_ctx(&ctx, Argon2_id);
+	pw_release();
+
+	explicit_bzero(&ctx, sizeof(ctx));
+	if (arc == ARGON2_OK)
+		rc = PAT_OK;
+out:
+	if (buf != NULL) {
+		explicit_bzero(buf, total);
+		free(buf);
+	}
+	if (rc != PAT_OK && tag != NULL && taglen != 0)
+		explicit_bzero(tag, taglen);
+	return rc;
+}
+
+/*
+ * Unpadded standard base64 of in into out (size outsz, NUL-terminated).
+ * Returns the number of characters written, or 0 if out is too small.
+ */
+static size_t
+pw_b64_encode(char *out, size_t outsz, const unsigned char *in, size_t len)
+{
+	size_t		need, i, o = 0;
+	uint32_t	v;
+
+	need = len / 3 * 4 + (len % 3 == 0 ? 0 : len % 3 + 1);
+	if (need >= outsz)
+		return 0;
+	for (i = 0; i + 3 <= len; i += 3) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		out[o++] = pw_b64[v >> 18 & 63];
+		out[o++] = pw_b64[v >> 12 & 63];
+		out[o++] = pw_b64[v >> 6 & 63];
+		out[o++] = pw_b64[v & 63];
+	}
+	if (len - i == 1) {
+		v = (uint32_t)in[i] << 16;
+		out[o++] = pw_b64[v >> 18 & 63];
+		out[o++] = pw_b64[v >> 12 & 63];
+	} else if (len - i == 2) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+		out[o++] = pw_b64[v >> 18 & 63];
+		out[o++] = pw_b64[v >> 12 & 63];
+		out[o++] = pw_b64[v >> 6 & 63];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int
+pw_b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Strict decoder for unpadded standard base64 (len chars at in): no '=',
+ * no whitespace, unused trailing bits zero. Writes at most outmax bytes.
+ * Returns 0 and sets *outlen, or -1.
+ */
+static int
+pw_b64_decode(unsigned char *out, size_t outmax, size_t *outlen,
+    const char *in, size_t len)
+{
+	uint32_t	acc = 0;
+	size_t		i, o = 0, n;
+	int		bits = 0, v;
+
+	if (len % 4 == 1)
+		return -1;
+	n = len / 4 * 3 + (len % 4 == 0 ? 0 : len % 4 - 1);
+	if (n > outmax)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if ((v = pw_b64_value((unsigned char)in[i])) < 0)
+			return -1;
+		acc = (acc << 6 | (uint32_t)v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	/* non-canonical: leftover bits must be zero */
+	if ((acc & ((1U << bits) - 1)) != 0)
+		return -1;
+	*outlen = o;
+	return 0;
+}
+
+/*
+ * Decimal uint32 at *sp (before end): 1 to 10 digits, no sign, no leading
+ * zero. Advances *sp. Returns 0 or -1.
+ */
+static int
+pw_dec(const char **sp, const char *end, uint32_t *v)
+{
+	const char	*s = *sp;
+	uint64_t	 acc = 0;
+	size_t		 n = 0;
+
+	while (s < end && *s >= '0' && *s <= '9') {
+		if (++n > 10)
+			return -1;
+		acc = acc * 10 + (uint64_t)(*s - '0');
+		s++;
+	}
+	if (n == 0 || (n > 1 && **sp == '0') || acc > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)acc;
+	*sp = s;
+	return 0;
+}
+
+/* Parses phc strictly into ph. Returns PAT_OK or PAT_ERR_FORMAT. */
+static enum pat_err
+pw_parse(const char *phc, struct pw_phc *ph)
+{
+	const char	*s, *end, *dollar;
+	size_t		 len;
+
+	if (phc == NULL)
+		return PAT_ERR_FORMAT;
+	len = strnlen(phc, PW_PHC_PARSE_MAX);
+	if (len == PW_PHC_PARSE_MAX)
+		return PAT_ERR_FORMAT;
+	end = phc + len;
+	s = phc;
+
+	if (len < sizeof(PW_PHC_PREFIX) - 1 ||
+	    memcmp(s, PW_PHC_PREFIX, sizeof(PW_PHC_PREFIX) - 1) != 0)
+		return PAT_ERR_FORMAT;
+	s += sizeof(PW_PHC_PREFIX) - 1;
+
+	if (end - s < 2 || memcmp(s, "m=", 2) != 0)
+		return PAT_ERR_FORMAT;
+	s += 2;
+	if (pw_dec(&s, end, &ph->m) != 0)
+		return PAT_ERR_FORMAT;
+	if (end - s < 3 || memcmp(s, ",t=", 3) != 0)
+		return PAT_ERR_FORMAT;
+	s += 3;
+	if (pw_dec(&s, end, &ph->t) != 0)
+		return PAT_ERR_FORMAT;
+	if (end - s < 3 || memcmp(s, ",p=", 3) != 0)
+		return PAT_ERR_FORMAT;
+	s += 3;
+	if (pw_dec(&s, end, &ph->p) != 0)
+		return PAT_ERR_FORMAT;
+	if (!pw_params_ok(ph->m, ph->t, ph->p))
+		return PAT_ERR_FORMAT;
+	if (s == end || *s != '$')
+		return PAT_ERR_FORMAT;
+	s++;
+
+	if ((dollar = memchr(s, '$', (size_t)(end - s))) == NULL)
+		return PAT_ERR_FORMAT;
+	if (pw_b64_decode(ph->salt, sizeof(ph->salt), &ph->saltlen, s,
+	    (size_t)(dollar - s)) != 0 || ph->saltlen < PW_SALT_MIN)
+		return PAT_ERR_FORMAT;
+	s = dollar + 1;
+
+	/* the tag runs to the end: a further '$' fails the alphabet */
+	if (pw_b64_decode(ph->tag, sizeof(ph->tag), &ph->taglen, s,
+	    (size_t)(end - s)) != 0 || ph->taglen < PW_TAG_MIN)
+		return PAT_ERR_FORMAT;
+	return PAT_OK;
+}
+
+enum pat_err
+pw_hash(const struct pw_params *params, const char *secret, size_t len,
+    char out[PW_PHC_MAX])
+{
+	unsigned char	salt[PW_SALT_LEN], tag[PW_TAG_LEN];
+	size_t		o;
+	int		n;
+	enum pat_err	rc = PAT_ERR_HASH;
+
+	out[0] = '\0';
+	if (params == NULL || (secret == NULL && len != 0))
+		goto out;
+	if (params->pepper == NULL && params->pepper_len != 0)
+		goto out;
+	if (!pw_params_ok(params->m_kib, params->t, params->p))
+		goto out;
+	if ((rc = pw_random(salt, sizeof(salt))) != PAT_OK)
+		goto out;
+	rc = pw_run(params->m_kib, params->t, params->p, secret, len,
+	    salt, sizeof(salt), params->pepper, params->pepper_len, NULL, 0,
+	    tag, sizeof(tag));
+	if (rc != PAT_OK)
+		goto out;
+
+	rc = PAT_ERR_HASH;
+	n = snprintf(out, PW_PHC_MAX, PW_PHC_PREFIX "m=%" PRIu32 ",t=%" PRIu32
+	    ",p=%" PRIu32 "$", params->m_kib, params->t, params->p);
+	if (n < 0 || (size_t)n >= PW_PHC_MAX)
+		goto out;
+	o = (size_t)n;
+	if ((n = (int)pw_b64_encode(out + o, PW_PHC_MAX - o, salt,
+	    sizeof(salt))) == 0)
+		goto out;
+	o += (size_t)n;
+	if (o + 1 >= PW_PHC_MAX)
+		goto out;
+	out[o++] = '$';
+	if (pw_b64_encode(out + o, PW_PHC_MAX - o, tag, sizeof(tag)) == 0)
+		goto out;
+	rc = PAT_OK;
+out:
+	if (rc != PAT_OK)
+		explicit_bzero(out, PW_PHC_MAX);
+	explicit_bzero(salt, sizeof(salt));
+	explicit_bzero(tag, sizeof(tag));
+	return rc;
+}
+
+enum pat_err
+pw_verify(const struct pw_params *params, const char *phc,
+    const char *secret, size_t len)
+{
+	struct pw_phc		 ph;
+	unsigned char		 tag[PW_TAG_MAX];
+	const unsigned char	*pepper = NULL;
+	size_t			 pepper_len = 0;
+	enum pat_err		 rc;
+
+	if (params != NULL) {
+		pepper = params->pepper;
+		pepper_len = params->pepper_len;
+	}
+	if ((rc = pw_parse(phc, &ph)) != PAT_OK)
+		goto out;
+	rc = pw_run(ph.m, ph.t, ph.p, secret, len, ph.salt, ph.saltlen,
+	    pepper, pepper_len, NULL, 0, tag, ph.taglen);
+	if (rc != PAT_OK)
+		goto out;
+	if (CRYPTO_memcmp(tag, ph.tag, ph.taglen) != 0)
+		rc = PAT_ERR_MISMATCH;
+out:
+	explicit_bzero(&ph, sizeof(ph));
+	explicit_bzero(tag, sizeof(tag));
+	return rc;
+}
+
+enum pat_err
+pw_argon2id_raw(uint32_t m_kib, uint32_t t, uint32_t p, const void *pwd,
+    size_t pwdlen, const void *salt, size_t saltlen, const void *secret,
+    size_t secretlen, const void *ad, size_t adlen, void *tag, size_t taglen)
+{
+	return pw_run(m_kib, t, p, pwd, pwdlen, salt, saltlen, secret,
+	    secretlen, ad, adlen, tag, taglen);
+}
