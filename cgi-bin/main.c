@@ -20,13 +20,16 @@
  * threads block both) stops accepting: FCGX_ShutdownPending() and
  * shutdown(2) of the listening socket wake every thread blocked in accept;
  * requests in flight finish; threads are joined; everything is freed in
- * reverse order; exit 0. Note that with an inherited socket (listen = "")
+ * reverse order; exit 0. The threads live in a worker process that a
+ * small supervisor (the process started) forks, and forks again should it
+ * die abnormally; the supervisor passes SIGTERM/SIGINT on. Note that with an inherited socket (listen = "")
  * the shutdown(2) affects the socket itself, so give each pat-fcgi process
  * its own socket (spawn-fcgi does).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -374,6 +377,138 @@ listen_open(const struct pat_config *cfg)
 	return fd;
 }
 
+/*
+ * The worker process: database library, Argon2 cap, the thread pool on
+ * listen_fd, then sigwait for SIGTERM/SIGINT (blocked by the caller) and
+ * a graceful stop. Returns the process exit status.
+ */
+static int
+serve_process(const struct pat_config *cfg, const struct app *app, int listen_fd)
+{
+	struct thread	*threads = NULL;
+	struct server	 srv;
+	sigset_t	 sigs;
+	unsigned	 i, n = cfg->threads > 0 ? cfg->threads : 1;
+	int		 sig = 0, rc = 1, e;
+
+	memset(&srv, 0, sizeof(srv));
+	atomic_init(&srv.stop, 0);
+	srv.listen_fd = listen_fd;
+	srv.app = app;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+
+	if (db_global_init() != PAT_OK) {
+		log_error("database library initialisation failed");
+		return 1;
+	}
+	pw_set_concurrency(cfg->max_hashes > 0 ? cfg->max_hashes : 1);
+	if ((threads = calloc(n, sizeof(*threads))) == NULL) {
+		log_error("out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		threads[i].srv = &srv;
+		threads[i].idx = i;
+		if (worker_new(app, &threads[i].w) != PAT_OK) {
+			log_error("out of memory");
+			goto stop;
+		}
+		if ((e = pthread_create(&threads[i].tid, NULL, thread_main,
+		    &threads[i])) != 0) {
+			log_error("pthread_create: %s", strerror(e));
+			goto stop;
+		}
+		threads[i].started = 1;
+	}
+	log_info("listening on %s, %u threads, %u concurrent hashes, "
+	    "at most %u tokens per publisher",
+	    cfg->listen && *cfg->listen ? cfg->listen : "fd 0", n,
+	    cfg->max_hashes > 0 ? cfg->max_hashes : 1,
+	    cfg->max_tokens_per_publisher);
+
+	while ((e = sigwait(&sigs, &sig)) != 0 && e == EINTR)
+		;
+	log_info("signal %d: stopping", sig);
+	rc = 0;
+stop:
+	atomic_store(&srv.stop, 1);
+	FCGX_ShutdownPending();
+	shutdown(listen_fd, SHUT_RDWR);
+	for (i = 0; threads != NULL && i < n; i++) {
+		if (threads[i].started)
+			pthread_join(threads[i].tid, NULL);
+		worker_free(threads[i].w);
+	}
+	if (rc == 0)
+		log_info("stopped");
+out:
+	free(threads);
+	db_global_end();
+	return rc;
+}
+
+/*
+ * The supervisor: forks the worker process and forks it again if it dies
+ * abnormally (a crash in a library, e.g. libfcgi's abort on a hostile
+ * PARAMS length), so that connections queued on the shared listening
+ * socket are still served. SIGTERM/SIGINT are passed on and the worker's
+ * exit status returned. Restarts are spaced by a second when they come
+ * faster than RESTART_BURST in RESTART_WINDOW seconds.
+ */
+#define RESTART_BURST	5
+#define RESTART_WINDOW	10
+
+static int
+supervise(const struct pat_config *cfg, const struct app *app, int listen_fd)
+{
+	sigset_t	 sigs;
+	pid_t		 child = -1;
+	time_t		 window = 0;
+	unsigned	 restarts = 0;
+	int		 sig, status, stopping = 0;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGCHLD);
+	for (;;) {
+		if (child < 0) {
+			if ((child = fork()) < 0) {
+				log_error("fork: %s", strerror(errno));
+				return 1;
+			}
+			if (child == 0)
+				_exit(serve_process(cfg, app, listen_fd));
+		}
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig == SIGTERM || sig == SIGINT) {
+			stopping = 1;
+			kill(child, SIGTERM);
+			continue;
+		}
+		if (waitpid(child, &status, WNOHANG) != child)
+			continue;
+		child = -1;
+		if (stopping || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		if (WIFSIGNALED(status))
+			log_error("worker process killed by signal %d; restarting",
+			    WTERMSIG(status));
+		else
+			log_error("worker process exited %d; restarting",
+			    WEXITSTATUS(status));
+		if (time(NULL) - window > RESTART_WINDOW) {
+			window = time(NULL);
+			restarts = 0;
+		}
+		if (++restarts > RESTART_BURST)
+			sleep(1);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -384,17 +519,10 @@ main(int argc, char *argv[])
 	};
 	struct pat_config	*cfg = NULL;
 	struct app		*app = NULL;
-	struct thread		*threads = NULL;
-	struct server		 srv;
 	const char		*cfgarg = NULL, *path;
 	char			 err[512];
 	sigset_t		 sigs;
-	unsigned		 i;
-	int			 ch, sig = 0, rc = 1, dbinit = 0, e;
-
-	memset(&srv, 0, sizeof(srv));
-	srv.listen_fd = -1;
-	atomic_init(&srv.stop, 0);
+	int			 ch, rc = 1, e, listen_fd = -1;
 
 	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -425,85 +553,32 @@ main(int argc, char *argv[])
 		goto out;
 	}
 
+	/* Every thread and process inherits this: the signals are taken by
+	 * sigwait, in the supervisor and in the worker's main thread. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGCHLD);
 	if ((e = pthread_sigmask(SIG_BLOCK, &sigs, NULL)) != 0) {
 		fprintf(stderr, "pat-fcgi: pthread_sigmask: %s\n", strerror(e));
 		goto out;
 	}
-
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "pat-fcgi: FCGX_Init failed\n");
 		goto out;
 	}
-	if (db_global_init() != PAT_OK) {
-		fprintf(stderr, "pat-fcgi: database library initialisation "
-		    "failed\n");
+	if ((listen_fd = listen_open(cfg)) < 0)
 		goto out;
-	}
-	dbinit = 1;
-	pw_set_concurrency(cfg->max_hashes > 0 ? cfg->max_hashes : 1);
-	if ((srv.listen_fd = listen_open(cfg)) < 0)
-		goto out;
-	srv.app = app;
-
-	if ((threads = calloc(cfg->threads > 0 ? cfg->threads : 1,
-	    sizeof(*threads))) == NULL) {
-		fprintf(stderr, "pat-fcgi: out of memory\n");
-		goto out;
-	}
-	for (i = 0; i < (cfg->threads > 0 ? cfg->threads : 1); i++) {
-		threads[i].srv = &srv;
-		threads[i].idx = i;
-		if (worker_new(app, &threads[i].w) != PAT_OK) {
-			fprintf(stderr, "pat-fcgi: out of memory\n");
-			goto stop;
-		}
-		if ((e = pthread_create(&threads[i].tid, NULL, thread_main,
-		    &threads[i])) != 0) {
-			fprintf(stderr, "pat-fcgi: pthread_create: %s\n",
-			    strerror(e));
-			goto stop;
-		}
-		threads[i].started = 1;
-	}
-	log_info("listening on %s, %u threads, %u concurrent hashes, "
-	    "at most %u tokens per publisher",
-	    cfg->listen && *cfg->listen ? cfg->listen : "fd 0",
-	    cfg->threads > 0 ? cfg->threads : 1,
-	    cfg->max_hashes > 0 ? cfg->max_hashes : 1,
-	    cfg->max_tokens_per_publisher);
-
-	while ((e = sigwait(&sigs, &sig)) != 0 && e == EINTR)
-		;
-	log_info("signal %d: stopping", sig);
-	rc = 0;
-stop:
-	atomic_store(&srv.stop, 1);
-	FCGX_ShutdownPending();
-	if (srv.listen_fd >= 0)
-		shutdown(srv.listen_fd, SHUT_RDWR);
-	for (i = 0; threads != NULL && i < (cfg->threads > 0 ?
-	    cfg->threads : 1); i++) {
-		if (threads[i].started)
-			pthread_join(threads[i].tid, NULL);
-		worker_free(threads[i].w);
-	}
-	if (rc == 0)
-		log_info("stopped");
+	rc = supervise(cfg, app, listen_fd);
 out:
-	free(threads);
-	if (srv.listen_fd >= 0) {
-		close(srv.listen_fd);
+	if (listen_fd >= 0) {
+		close(listen_fd);
 		if (cfg != NULL && cfg->listen != NULL &&
 		    strncmp(cfg->listen, "unix:", 5) == 0)
 			unlink(cfg->listen + 5);
 	}
 	app_free(app);
-	if (dbinit)
-		db_global_end();
 	cfg_free(cfg);
 	return rc;
 }

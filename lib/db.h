@@ -12,7 +12,15 @@
  * timeouts (1205) are retried up to 3 times. Any other failure returns
  * PAT_ERR_DB and logs the MariaDB error (never to the client).
  *
- * Times are int64 seconds since the epoch, UTC; 0 means NULL.
+ * Times are int64 seconds since the epoch, UTC; 0 means NULL. They travel
+ * as DATETIME values (converted in C), so dates after 2038 work.
+ *
+ * Errors common to every call: PAT_ERR_DB (server unreachable, lost twice,
+ * or any unexpected error; logged), PAT_ERR_NOMEM. Writes may also return
+ * PAT_ERR_TOOBIG (a value longer than its column or its DB_*_MAX) and
+ * PAT_ERR_INVALID (a NULL/empty required value, a non-ASCII id, an unknown
+ * event name, a publisher id not matching ^[a-z][a-z0-9-]*$). Ids are ASCII
+ * columns: a lookup by a non-ASCII id is simply "not found".
  */
 #ifndef PAT_DB_H
 #define PAT_DB_H
@@ -28,6 +36,7 @@
 #define DB_SELECTOR_MAX	32
 #define DB_HASH_MAX	255
 #define DB_REASON_MAX	255
+#define DB_LIST_MAX	10000	/* rows a list call returns, else PAT_ERR_TOOBIG */
 
 enum db_status { DB_ACTIVE = 0, DB_BANNED = 1 };
 enum db_role { DB_ROLE_MEMBER = 0, DB_ROLE_OWNER = 1 };
@@ -84,28 +93,36 @@ enum pat_err db_open(const struct pat_config *cfg, struct db **out) PAT_WUR;
  * except PAT_ERR_NOMEM. */
 enum pat_err db_new(const struct pat_config *cfg, struct db **out) PAT_WUR;
 void db_close(struct db *db);	/* NULL is a no-op */
+/* The server's id of db's connection (connecting first if needed), e.g.
+ * for KILL in tests. PAT_ERR_DB if it cannot connect. */
+enum pat_err db_connection_id(struct db *db, unsigned long *id) PAT_WUR;
 
 /* Users. db_user_status: PAT_ERR_NOTFOUND if no such user. */
 enum pat_err db_user_status(struct db *db, const char *user, enum db_status *st) PAT_WUR;
-/* Inserts the user if missing (status active). */
+/* Inserts the user if missing (status active). Admin account only. */
 enum pat_err db_user_ensure(struct db *db, const char *user) PAT_WUR;
-/* PAT_ERR_NOTFOUND if no such user; PAT_ERR_ALREADY if already in st. */
+/* PAT_ERR_NOTFOUND if no such user; PAT_ERR_ALREADY if already in st.
+ * Admin account only. */
 enum pat_err db_user_set_status(struct db *db, const char *user, enum db_status st) PAT_WUR;
 
 /* Publishers. */
 enum pat_err db_publisher_get(struct db *db, const char *id, struct db_publisher *out) PAT_WUR;
-/* PAT_ERR_EXISTS if the id is taken. */
+/* PAT_ERR_EXISTS if the id is taken; PAT_ERR_INVALID if the id does not
+ * match ^[a-z][a-z0-9-]*$. name NULL = "". Admin account only. */
 enum pat_err db_publisher_add(struct db *db, const char *id, const char *name) PAT_WUR;
-/* *out malloc'd array ordered by id; caller frees. */
+/* *out malloc'd array ordered by id; caller frees (never NULL on success,
+ * even when *n is 0). More than DB_LIST_MAX rows: PAT_ERR_TOOBIG. */
 enum pat_err db_publisher_list(struct db *db, struct db_publisher **out, size_t *n) PAT_WUR;
+/* PAT_ERR_NOTFOUND if no such publisher; PAT_ERR_ALREADY if already in st.
+ * Admin account only. */
 enum pat_err db_publisher_set_status(struct db *db, const char *id, enum db_status st) PAT_WUR;
 
 /* Membership. db_member_role: PAT_ERR_NOTFOUND if user is no member. */
 enum pat_err db_member_role(struct db *db, const char *publisher, const char *user, enum db_role *role) PAT_WUR;
 /* Creates the user if new; updates the role if already a member.
- * PAT_ERR_NOTFOUND if the publisher does not exist. */
+ * PAT_ERR_NOTFOUND if the publisher does not exist. Admin account only. */
 enum pat_err db_member_add(struct db *db, const char *publisher, const char *user, enum db_role role) PAT_WUR;
-/* PAT_ERR_NOTFOUND if no such membership. */
+/* PAT_ERR_NOTFOUND if no such membership. Admin account only. */
 enum pat_err db_member_remove(struct db *db, const char *publisher, const char *user) PAT_WUR;
 
 /*
@@ -135,12 +152,20 @@ enum pat_err db_token_count_active(struct db *db, const char *publisher, unsigne
  * gone, PAT_ERR_EXISTS on a duplicate selector or id (caller regenerates).
  * Never retried after a commit was sent: if the connection is lost during
  * COMMIT, returns PAT_ERR_DB (and the row, if it committed, is reported in
- * the log by id so an operator can revoke it).
+ * the log by id so an operator can revoke it). created_at and the
+ * "created" event's time are the same server UTC_TIMESTAMP(). The
+ * publisher's status is not checked here (the caller's access check is).
  */
 enum pat_err db_token_insert(struct db *db, struct db_token *t, unsigned cap) PAT_WUR;
 
-/* Newest first. publisher NULL = all publishers. *out malloc'd. */
+/*
+ * Newest first (created_at DESC, id DESC). publisher NULL = all publishers.
+ * *out malloc'd, never NULL on success (even when *n is 0); caller frees.
+ * hash is left empty in listed rows (db_token_get/by_selector fill it).
+ * More than DB_LIST_MAX matching rows: PAT_ERR_TOOBIG (nothing returned).
+ */
 enum pat_err db_token_list(struct db *db, const char *publisher, enum db_state st, struct db_token **out, size_t *n) PAT_WUR;
+/* PAT_ERR_NOTFOUND if no such token. */
 enum pat_err db_token_get(struct db *db, const char *id, struct db_token *out) PAT_WUR;
 enum pat_err db_token_by_selector(struct db *db, const char *selector, struct db_token *out) PAT_WUR;
 
@@ -151,14 +176,18 @@ enum pat_err db_token_by_selector(struct db *db, const char *selector, struct db
  * token (of that publisher), PAT_ERR_ALREADY if it was already revoked.
  */
 enum pat_err db_token_revoke(struct db *db, const char *id, const char *publisher, const char *actor, const char *reason) PAT_WUR;
-/* Revokes every active token of publisher; *count = how many. */
+/* Revokes every active token of publisher (one "revoked" event each, one
+ * transaction); *count = how many. PAT_ERR_NOTFOUND if no such publisher. */
 enum pat_err db_token_revoke_all(struct db *db, const char *publisher, const char *actor, const char *reason, unsigned *count) PAT_WUR;
-/* Sets last_used_at = now. */
+/* Sets last_used_at = now. PAT_ERR_NOTFOUND if no such token. */
 enum pat_err db_token_touch(struct db *db, const char *id) PAT_WUR;
 
-/* Audit events of one token, oldest first. *out malloc'd. */
+/* Audit events of one token, oldest first. *out malloc'd, never NULL on
+ * success; caller frees. More than DB_LIST_MAX: PAT_ERR_TOOBIG. */
 enum pat_err db_event_list(struct db *db, const char *token_id, struct db_event **out, size_t *n) PAT_WUR;
-/* Appends an event (e.g. "verified") outside any other transaction. */
+/* Appends an event (e.g. "verified") outside any other transaction.
+ * event is one of the schema's ENUM (else PAT_ERR_INVALID); detail may be
+ * NULL. PAT_ERR_NOTFOUND if no such token. */
 enum pat_err db_event_add(struct db *db, const char *token_id, const char *event, const char *actor, const char *detail) PAT_WUR;
 
 #endif

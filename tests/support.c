@@ -241,7 +241,7 @@ ts_http(const char *method, const char *path, const char *headers,
 	}
 	cr_assert(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0,
 	    "connect to nginx on port %ld: %s", port, strerror(errno));
-	n = asprintf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	n = asprintf(&req, "%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n"
 	    "Connection: close\r\n%s%s%zu\r\n\r\n", method, path,
 	    headers ? headers : "",
 	    body ? "Content-Length: " : "X-No-Body: ", body ? body_len : 0);

@@ -41,7 +41,7 @@ int ts_sql(const char *sql);
  * discard). Returns the exit status (or 128+signal). */
 int ts_run(char *const argv[], const char *stdin_data, char **out, char **err);
 
-/* An HTTP/1.1 exchange with nginx on 127.0.0.1:$PAT_TEST_HTTP_PORT
+/* An HTTP/1.0 exchange (no chunked bodies) with nginx on 127.0.0.1:$PAT_TEST_HTTP_PORT
  * (Connection: close). headers is extra header lines, each ending "\r\n"
  * (may be NULL). body may be NULL. */
 struct ts_http {

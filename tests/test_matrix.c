@@ -108,7 +108,7 @@ walk(struct row *rows, size_t n)
 		    r->auth == A_VALID ? jwt : "", r->auth == A_VALID ? "\r\n" : "",
 		    r->auth == A_RAW ? "Authorization: " : "",
 		    r->auth == A_RAW ? r->raw_auth : "",
-		    r->auth == A_RAW ? "\r\n" : "") > 0);
+		    r->auth == A_RAW ? "\r\n" : "") >= 0);
 		if (r->ctype != NULL) {
 			char *h2 = NULL;
 
