@@ -29,11 +29,13 @@ echo "test.sh: MariaDB on $PAT_TEST_MYSQL_SOCKET, nginx on 127.0.0.1:$PAT_TEST_H
 
 passed=0 failed=0 crashed=0 bad=()
 run_suite() {
-	local t=$1 out rc
+	local t=$1 out rc jobs=
+	# Fault suites stop shared servers: their tests run one at a time.
+	case $(basename "$t") in test_fault_*) jobs=-j1 ;; esac
 	out="$STACK/log/$(basename "$t").out"
 	echo "=== $(basename "$t")"
 	set +e
-	"$t" --ascii ${CRITERION_OPTS:-} > "$out" 2>&1
+	"$t" $jobs ${CRITERION_OPTS:-} > "$out" 2>&1
 	rc=$?
 	set -e
 	grep -E '^\[(----|FAIL|ERR|WARN)\]|Synthesis' "$out" | grep -v '^\[----\] Criterion' || true

@@ -309,16 +309,22 @@ ts_http_free(struct ts_http *resp)
 }
 
 char *
-ts_jwt(const char *sub, long ttl)
+ts_jwt_at(const char *sub, time_t iat, long ttl)
 {
 	struct pat_config *cfg = ts_config(0);
 	char *jwt = NULL;
 
 	cr_assert_not_null(cfg->hs256_secret, "test config has no HS256 secret");
 	cr_assert_eq(jwt_sign_hs256(cfg->hs256_secret, cfg->hs256_secret_len,
-	    cfg->issuer, cfg->audience, sub, time(NULL), ttl, &jwt), PAT_OK);
+	    cfg->issuer, cfg->audience, sub, iat, ttl, &jwt), PAT_OK);
 	cfg_free(cfg);
 	return jwt;
+}
+
+char *
+ts_jwt(const char *sub, long ttl)
+{
+	return ts_jwt_at(sub, time(NULL), ttl);
 }
 
 void

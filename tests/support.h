@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct pat_config;
 
@@ -59,8 +60,10 @@ void ts_http_set_source(const char *ip);
 char *ts_http_header(const struct ts_http *resp, const char *name);
 void ts_http_free(struct ts_http *resp);
 
-/* Mints an HS256 JWT for sub with the test config's secret/iss/aud. */
+/* Mints an HS256 JWT for sub with the test config's secret/iss/aud,
+ * issued now (ts_jwt) or at iat (ts_jwt_at), valid for ttl seconds. */
 char *ts_jwt(const char *sub, long ttl);
+char *ts_jwt_at(const char *sub, time_t iat, long ttl);
 
 /* Creates publisher pub (active) with owner user through the admin
  * account's SQL (ts_sql). */

@@ -189,7 +189,8 @@ Test(matrix, jwt_rejections, .init = setup, .fini = teardown)
 	    .auth = A_NONE, .ctype = J, .body = NAME, .status = 401,
 	    .error = "unauthorized" };
 	ROW("Basic scheme", strdup("Basic dXNlcjpwYXNz"), 401, "unauthorized");
-	ROW("empty Bearer", strdup("Bearer "), 401, "invalid_token");
+	/* No token after the scheme: nothing was presented (RFC 6750 §3.1). */
+	ROW("empty Bearer", strdup("Bearer "), 401, "unauthorized");
 	ROW("alg none", bearer(mint("{\"alg\":\"none\"}", c = claims(f, NULL))), 401, "invalid_token");
 	free(c);
 	ROW("alg None", bearer(mint("{\"alg\":\"None\"}", c = claims(f, NULL))), 401, "invalid_token");
