@@ -263,10 +263,12 @@ js_key_cmp(const void *a, const void *b)
 static enum pat_err
 js_close_object(struct js_scan *sc, const struct js_frame *f)
 {
-	struct js_key	*k = sc->keys + f->key_start;
+	struct js_key	*k;
 	size_t		 n = sc->nkeys - f->key_start, j;
 
+	/* sc->keys is NULL until the first key: no arithmetic on it before. */
 	if (n > 1) {
+		k = sc->keys + f->key_start;
 		for (j = 0; j < n; j++)
 			k[j].p = sc->arena + k[j].off;
 		qsort(k, n, sizeof(*k), js_key_cmp);

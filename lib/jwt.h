@@ -11,6 +11,32 @@
  * Strict: three base64url segments, no padding or whitespace, total length at
  * most JWT_MAX_LEN, JSON depth at most 8, header and payload JSON objects
  * consumed completely, no duplicate keys.
+ *
+ * Decisions (each has a test in tests/test_jwt.c):
+ * - base64url must be canonical: the unused low bits of a segment's last
+ *   character must be zero.
+ * - alg is matched exactly (case-sensitive) against HS256, RS256, RS384,
+ *   RS512, PS256, ES256; anything else, or alg missing/not a string, is
+ *   JWT_R_ALG. HS256 uses only the configured secret (any kid is ignored),
+ *   so an HS256 token keyed with an RSA public key is JWT_R_ALG without a
+ *   secret and JWT_R_SIGNATURE with one.
+ * - typ, if present, must be a string equal (ASCII case-insensitive) to
+ *   "JWT" or "at+jwt" (RFC 9068), optionally prefixed "application/";
+ *   otherwise JWT_R_SYNTAX.
+ * - crit present with any value: JWT_R_CRIT.
+ * - kid: a string of at most 256 bytes, compared byte for byte; a token kid
+ *   that no JWK carries is JWT_R_KID, even when the set has one key.
+ * - Signature lengths are exact: HS256 32 bytes, ES256 64 (r||s, never DER),
+ *   RS256/384/512 and PS256 the modulus size; anything else is JWT_R_SIGNATURE.
+ * - exp, nbf, iat must be JSON integers (json_type_int) in
+ *   0..253402300799 (9999-12-31T23:59:59Z); doubles such as 1.5e9, strings,
+ *   booleans, null and larger values (json-c clamps them to INT64_MAX) are
+ *   refused: exp -> JWT_R_EXPIRED, nbf/iat -> JWT_R_CLAIMS.
+ * - Expired when exp + leeway <= now; not yet when nbf - leeway > now or
+ *   iat - leeway > now. The range above rules out overflow.
+ * - aud: a string, or a non-empty array of strings (any other element type
+ *   is JWT_R_AUDIENCE) that contains the audience.
+ * - sub: 1..JWT_SUB_MAX bytes of 0x21..0x7e, else JWT_R_SUBJECT.
  */
 #ifndef PAT_JWT_H
 #define PAT_JWT_H
@@ -28,6 +54,14 @@ struct jwt_keys;	/* opaque: HS256 secret copy + parsed JWKS */
  * Builds the key set from an HS256 secret (may be NULL) and a JWKS JSON text
  * (may be NULL; jwks_name names it in errors). At least one must be given.
  * The secret is copied. On failure errbuf says which key is bad and why.
+ * Returns PAT_OK, PAT_ERR_CONFIG (errbuf: "<jwks_name>: keys[<i>] (kid
+ * "<kid>"): <reason>"), or PAT_ERR_NOMEM. The secret must be 32..4096
+ * bytes. The JWKS is {"keys":[...]} with 1..64 public keys: kty RSA (n, e;
+ * at least 2048 bits) or kty EC with crv P-256 (x, y of 32 bytes); alg, if
+ * present, must fit the kty; use, if present, must be "sig"; kid, if
+ * present, 1..256 bytes and unique, and required when there is more than
+ * one key. Refused: kty oct, and any private member (d, p, q, dp, dq, qi,
+ * oth, k). Other members (x5c, x5t, key_ops, ...) are ignored.
  */
 enum pat_err jwt_keys_new(const unsigned char *hs256, size_t hs256_len,
     const char *jwks_json, const char *jwks_name, struct jwt_keys **out,
@@ -70,9 +104,10 @@ const char *jwt_reason_str(enum jwt_reason r);
 
 /*
  * Verifies token (len bytes, need not be NUL-terminated) at time now.
- * The signature is checked before any claim is read. Returns PAT_OK and
- * fills out, or PAT_ERR_JWT with *why set (why may be NULL), or
- * PAT_ERR_NOMEM.
+ * The signature is checked before any claim is read (and before the payload
+ * JSON is parsed). Returns PAT_OK and fills out, or PAT_ERR_JWT with *why
+ * set (why may be NULL) and out zeroed, or PAT_ERR_NOMEM. out may be NULL.
+ * keys and pol are only read: one key set may serve many threads.
  */
 enum pat_err jwt_verify(const struct jwt_keys *keys,
     const struct jwt_policy *pol, const char *token, size_t len, time_t now,
@@ -80,15 +115,21 @@ enum pat_err jwt_verify(const struct jwt_keys *keys,
 
 /*
  * Mints an HS256 JWT {"iss","aud","sub","iat","nbf","exp"} with exp = now +
- * ttl. *out is malloc'd, NUL-terminated; the caller frees it.
+ * ttl. *out is malloc'd, NUL-terminated; the caller frees it (it is a
+ * credential: explicit_bzero before free). Returns PAT_OK, PAT_ERR_INVALID
+ * (key under 32 bytes, NULL string, sub not 1..JWT_SUB_MAX bytes of
+ * 0x21..0x7e, ttl <= 0, exp past 9999-12-31), PAT_ERR_TOOBIG (token over
+ * JWT_MAX_LEN), or PAT_ERR_NOMEM.
  */
 enum pat_err jwt_sign_hs256(const unsigned char *key, size_t keylen,
     const char *iss, const char *aud, const char *sub, time_t now,
     long ttl, char **out) PAT_WUR;
 
-/* base64url without padding; helpers shared with tests. dst gets a NUL. */
+/* base64url without padding; helpers shared with tests. dst gets a NUL.
+ * Returns the encoded length, or (size_t)-1 when dst is too small. */
 size_t jwt_b64url_encode(const void *src, size_t len, char *dst, size_t dstsz);
-/* Returns decoded length, or (size_t)-1 on any invalid character/padding. */
+/* Returns decoded length, or (size_t)-1 on any invalid character/padding,
+ * a non-canonical last character, or dst too small. */
 size_t jwt_b64url_decode(const char *src, size_t len, unsigned char *dst,
     size_t dstsz);
 
