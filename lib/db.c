@@ -349,6 +349,8 @@ db_connect(struct db *db)
 	unsigned int		 ct, rt, wt, off = 0, proto;
 	my_bool			 on = 1;
 	const char		*host, *sock;
+	char			 session[512];
+	int			 n;
 	enum pat_err		 rc = PAT_ERR_DB;
 
 	if (db->conn != NULL)
@@ -390,7 +392,16 @@ db_connect(struct db *db)
 		rc = db_fail(db, mysql_errno(m), mysql_error(m));
 		goto out;
 	}
-	if (mysql_real_query(m, DB_SESSION_SQL, strlen(DB_SESSION_SQL))) {
+	/*
+	 * A lock wait must end well inside the read timeout, retries
+	 * included, so that a client gets a JSON 503 from us and never a
+	 * timeout from nginx. The number is ours, not user data.
+	 */
+	n = snprintf(session, sizeof(session), "%s, innodb_lock_wait_timeout = %u",
+	    DB_SESSION_SQL, rt / (DB_LOCK_RETRIES + 1) > 0 ?
+	    rt / (DB_LOCK_RETRIES + 1) : 1);
+	if (n < 0 || (size_t)n >= sizeof(session) ||
+	    mysql_real_query(m, session, (unsigned long)n)) {
 		rc = db_fail(db, mysql_errno(m), mysql_error(m));
 		goto out;
 	}
