@@ -335,7 +335,8 @@ Test(races, lock_wait_gives_json_503)
 	holder = fork();
 	cr_assert(holder >= 0);
 	if (holder == 0) {
-		freopen("/dev/null", "w", stdout);
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			_exit(127);
 		execlp("mariadb", "mariadb", "--no-defaults", "-S",
 		    getenv("PAT_TEST_MYSQL_SOCKET"), "-u", user ? user : "root",
 		    "-D", "pat", "-N", "-B", "-e", sql, (char *)NULL);
