@@ -89,7 +89,11 @@ wrkrun e401 $((4 * workers)) GET /publishers/bench/tokens 401 "Bearer not.a.jwt"
 wrkrun e400 $((4 * workers)) POST /publishers/bench/tokens 400 "$bearer" application/json '[]'
 wrkrun e404 $((4 * workers)) GET /nowhere 404
 wrkrun list $((4 * workers)) GET /publishers/bench-list/tokens 200 "$bearer"
-R[rss_kib]=$(awk '/^VmHWM:/{print $2}' "/proc/$fcgi_pid/status")
+# Peak RSS of pat-fcgi: its supervisor plus the worker process (children).
+R[rss_kib]=0
+for pid in "$fcgi_pid" $(pgrep -P "$fcgi_pid"); do
+	R[rss_kib]=$(( R[rss_kib] + $(awk '/^VmHWM:/{print $2}' "/proc/$pid/status") ))
+done
 
 # The HTTP + FastCGI ceiling: a trivial responder on pat-fcgi's socket.
 stack_fcgi_stop
