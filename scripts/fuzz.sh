@@ -13,11 +13,16 @@
 #   FUZZ_FRESH=1   start from the checked-in seeds, dropping build/fuzz/corpus-*
 #   FUZZ_ARGS      extra libFuzzer flags for every run (e.g. -jobs=2 -workers=2)
 #   FUZZ_CFLAGS    extra compiler flags for the library and the harnesses
+#   FUZZ_OUT       build directory (default build/fuzz); runs that may overlap
+#                  (a long run by hand while `make fuzz` runs) need their own
 #
 # Long run by hand (see docs/FUZZING.md):
-#   FUZZ_SECONDS=0 scripts/fuzz.sh          # build only
-#   nice build/fuzz/fuzz_jwt -max_len=9000 -max_total_time=3600 \
-#       -print_final_stats=1 build/fuzz/corpus-jwt
+#   FUZZ_OUT=build/fuzz-long FUZZ_SECONDS=0 scripts/fuzz.sh    # build only
+#   nice build/fuzz-long/fuzz_jwt -max_len=9000 -max_total_time=3600 \
+#       -print_final_stats=1 build/fuzz-long/corpus-jwt
+#
+# Flags and file lists are split on purpose:
+# shellcheck disable=SC2086,SC2016
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -31,7 +36,7 @@ FUZZ_CFLAGS=${FUZZ_CFLAGS:-}
 # Stacks for UBSan reports too; libFuzzer turns any report into a crash.
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 export UBSAN_OPTIONS
-OUT=build/fuzz
+OUT=${FUZZ_OUT:-build/fuzz}
 PKGS="json-c libargon2 libmariadb libcrypto inih"
 
 die() { echo "fuzz.sh: $*" >&2; exit 2; }
@@ -59,6 +64,11 @@ PKG_CFLAGS=$(pkg-config --cflags $PKGS) || die "pkg-config: missing -dev package
 PKG_LIBS=$(pkg-config --libs $PKGS)
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 $SAN -Ilib -Icgi-bin -Itests/fuzz/fixtures $PKG_CFLAGS $FUZZ_CFLAGS"
+TOP=$(pwd)
+case $OUT in
+/*)	ABS=$OUT ;;
+*)	ABS=$TOP/$OUT ;;
+esac
 WARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2"
 
 mkdir -p "$OUT/obj/lib" "$OUT/obj/cgi-bin"
@@ -83,9 +93,7 @@ rm -f "$OUT/libpat.a" "$OUT/libpatfcgi.a"
 objs_lib=$(ls "$OUT"/obj/lib/*.o 2>/dev/null || true)
 objs_fcgi=$(ls "$OUT"/obj/cgi-bin/*.o 2>/dev/null || true)
 [ -n "$objs_lib" ] || die "no library object compiled"
-# shellcheck disable=SC2086
 ar rcs "$OUT/libpat.a" $objs_lib
-# shellcheck disable=SC2086
 [ -z "$objs_fcgi" ] || ar rcs "$OUT/libpatfcgi.a" $objs_fcgi
 
 # ---- the harnesses ----
@@ -122,7 +130,7 @@ for t in $built; do
 	set -- "$dir"/*
 	[ -e "$1" ] || continue
 	log=$OUT/regress-$t.log
-	if "$OUT/fuzz_$t" -runs=1 "$@" >"$log" 2>&1; then
+	if "$OUT/fuzz_$t" "$@" >"$log" 2>&1; then
 		echo "fuzz_$t: regress OK ($# inputs)"
 	else
 		echo "fuzz_$t: REGRESSION FAILED (see $log)"
@@ -140,20 +148,34 @@ for t in $built; do
 	cp tests/fuzz/corpus/"$t"/* "$corpus"/
 	log=$OUT/fuzz-$t.log
 	rc=0
+	# fuzz_app's handler logs each failed database connection.
+	quiet=
+	[ "$t" = app ] && quiet=-close_fd_mask=2
+	# From inside $OUT, so that -jobs=N leaves its fuzz-N.log files there.
 	# shellcheck disable=SC2086
-	"$OUT/fuzz_$t" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$t")" \
-	    -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
-	    -artifact_prefix="$OUT/artifacts/$t/" $FUZZ_ARGS "$corpus" \
-	    >"$log" 2>&1 || rc=$?
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	cov=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -n 1 |
+	rm -f "$OUT"/fuzz-[0-9]*.log
+	# -jobs=N may exit 0 after a job crashed: new artifacts count too.
+	before=$(find "$OUT/artifacts/$t" -type f | wc -l)
+	(cd "$OUT" && exec "$ABS/fuzz_$t" -max_total_time="$FUZZ_SECONDS" \
+	    -max_len="$(max_len "$t")" $quiet -timeout=30 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix="$ABS/artifacts/$t/" \
+	    $FUZZ_ARGS "$ABS/corpus-$t") >"$log" 2>&1 || rc=$?
+	# With -jobs=N each job reports in its own fuzz-<i>.log: add them up.
+	execs=$(cat "$log" "$OUT"/fuzz-[0-9]*.log 2>/dev/null |
+	    sed -n 's/^stat::number_of_executed_units: *//p' |
+	    awk '{ n += $1; k++ } END { if (k) print n; else print "?" }')
+	cov=$(cat "$log" "$OUT"/fuzz-[0-9]*.log 2>/dev/null |
+	    grep -E '^#[0-9]+.*cov: ' | tail -n 1 |
 	    sed -n 's/.*cov: \([0-9]*\).*/\1/p')
 	files=$(find "$corpus" -type f | wc -l)
+	after=$(find "$OUT/artifacts/$t" -type f | wc -l)
+	[ "$rc" -eq 0 ] && [ "$after" -gt "$before" ] && rc=1
 	if [ "$rc" -eq 0 ]; then
-		echo "fuzz_$t: OK, ${execs:-?} executions in ${FUZZ_SECONDS}s, cov ${cov:-?}, corpus $files files"
+		echo "fuzz_$t: OK, $execs executions in ${FUZZ_SECONDS}s, cov ${cov:-?}, corpus $files files"
 	else
+		# shellcheck disable=SC2012
 		art=$(ls -t "$OUT/artifacts/$t/" 2>/dev/null | head -n 1)
-		echo "fuzz_$t: CRASH (exit $rc) after ${execs:-?} executions: $OUT/artifacts/$t/$art (log $log)"
+		echo "fuzz_$t: CRASH (exit $rc) after $execs executions: $OUT/artifacts/$t/$art (log $log)"
 		status=1
 	fi
 done
