@@ -119,23 +119,6 @@ struct cfg_state {
 	size_t			 errlen;
 };
 
-/* Writes a message into errbuf (if any), never overflowing it. */
-static void
-cfg_errf(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-cfg_errf(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	/* A truncated message is still a useful message. */
-	(void)vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * "FILE:LINE: [section] key: what" (or "FILE: [section] key: what" when
@@ -159,7 +142,7 @@ cfg_key_err(struct cfg_state *st, int line, enum cfg_key_id id,
 		snprintf(where, sizeof(where), ":%d", line);
 	else
 		where[0] = '\0';
-	cfg_errf(st->errbuf, st->errlen, "%s%s: [%s] %s: %s", st->path, where,
+	pat_errf(st->errbuf, st->errlen, "%s%s: [%s] %s: %s", st->path, where,
 	    cfg_keys[id].section, cfg_keys[id].name, what);
 	if (st->err == PAT_OK)
 		st->err = PAT_ERR_CONFIG;
@@ -276,7 +259,7 @@ cfg_handler(void *user, const char *section, const char *name,
 	if ((k = cfg_key_find(section, name, &known)) == NULL) {
 		log_escape(esec, sizeof(esec), section, strlen(section));
 		log_escape(ename, sizeof(ename), name, strlen(name));
-		cfg_errf(st->errbuf, st->errlen, "%s:%d: [%s] %s: %s",
+		pat_errf(st->errbuf, st->errlen, "%s:%d: [%s] %s: %s",
 		    st->path, st->lineno, esec, ename,
 		    *section == '\0' ? "key outside of any [section]" :
 		    known ? "unknown key" : "unknown section");
@@ -365,7 +348,7 @@ cfg_reader(char *str, int num, void *stream)
 		return NULL;
 	if ((n = getline(&st->line, &st->linecap, st->fp)) < 0) {
 		if (ferror(st->fp)) {
-			cfg_errf(st->errbuf, st->errlen, "%s:%d: read error: %s",
+			pat_errf(st->errbuf, st->errlen, "%s:%d: read error: %s",
 			    st->path, st->lineno + 1, strerror(errno));
 			st->err = PAT_ERR_CONFIG;
 			st->err_line = st->lineno + 1;
@@ -374,7 +357,7 @@ cfg_reader(char *str, int num, void *stream)
 	}
 	st->lineno++;
 	if (memchr(st->line, '\0', (size_t)n) != NULL) {
-		cfg_errf(st->errbuf, st->errlen, "%s:%d: NUL byte in line",
+		pat_errf(st->errbuf, st->errlen, "%s:%d: NUL byte in line",
 		    st->path, st->lineno);
 		st->err = PAT_ERR_CONFIG;
 		st->err_line = st->lineno;
@@ -383,7 +366,7 @@ cfg_reader(char *str, int num, void *stream)
 	skip = strspn(st->line, " \t");
 	n -= (ssize_t)skip;
 	if (n > num - 3) {
-		cfg_errf(st->errbuf, st->errlen,
+		pat_errf(st->errbuf, st->errlen,
 		    "%s:%d: line too long (at most %d characters)",
 		    st->path, st->lineno, num - 3);
 		st->err = PAT_ERR_CONFIG;
@@ -459,30 +442,30 @@ cfg_read_file(const char *path, size_t cap, int secret, unsigned char **out,
 		flags |= O_NOFOLLOW;
 	if ((fd = open(path, flags)) == -1) {
 		if (errno == ELOOP && secret)
-			cfg_errf(errbuf, errlen, "%s: is a symbolic link; "
+			pat_errf(errbuf, errlen, "%s: is a symbolic link; "
 			    "name the file itself", path);
 		else
-			cfg_errf(errbuf, errlen, "%s: %s", path,
+			pat_errf(errbuf, errlen, "%s: %s", path,
 			    strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &sb) == -1) {
-		cfg_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		pat_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		cfg_errf(errbuf, errlen, "%s: not a regular file", path);
+		pat_errf(errbuf, errlen, "%s: not a regular file", path);
 		goto out;
 	}
 	if (secret && (sb.st_mode & 044) != 0) {
-		cfg_errf(errbuf, errlen, "%s: is group- or world-readable "
+		pat_errf(errbuf, errlen, "%s: is group- or world-readable "
 		    "(mode %03o); run chmod 600 %s", path,
 		    (unsigned)(sb.st_mode & 0777), path);
 		goto out;
 	}
 	if ((buf = malloc(cap + 1)) == NULL) {
 		rc = PAT_ERR_NOMEM;
-		cfg_errf(errbuf, errlen, "%s: out of memory", path);
+		pat_errf(errbuf, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	/* Read up to cap + 1 bytes: one more than allowed means too big. */
@@ -491,7 +474,7 @@ cfg_read_file(const char *path, size_t cap, int secret, unsigned char **out,
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			cfg_errf(errbuf, errlen, "%s: %s", path,
+			pat_errf(errbuf, errlen, "%s: %s", path,
 			    strerror(errno));
 			goto out;
 		}
@@ -500,12 +483,12 @@ cfg_read_file(const char *path, size_t cap, int secret, unsigned char **out,
 		have += (size_t)n;
 	}
 	if (have > cap) {
-		cfg_errf(errbuf, errlen, "%s: larger than %zu bytes", path, cap);
+		pat_errf(errbuf, errlen, "%s: larger than %zu bytes", path, cap);
 		goto out;
 	}
 	if ((res = malloc(have + 1)) == NULL) {
 		rc = PAT_ERR_NOMEM;
-		cfg_errf(errbuf, errlen, "%s: out of memory", path);
+		pat_errf(errbuf, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	memcpy(res, buf, have);
@@ -540,7 +523,7 @@ cfg_read_secret(const char *path, size_t min_len, unsigned char **out,
 	if (n > 0 && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	if (n < min_len) {
-		cfg_errf(errbuf, errlen, "%s: too short (%zu bytes, at least "
+		pat_errf(errbuf, errlen, "%s: too short (%zu bytes, at least "
 		    "%zu required)", path, n, min_len);
 		rc = PAT_ERR_CONFIG;
 		goto out;
@@ -632,7 +615,7 @@ cfg_finish(struct cfg_state *st)
 	if (cfg->db_socket == NULL && cfg->db_host == NULL &&
 	    (cfg->db_socket = strdup(CFG_DEFAULT_DB_SOCKET)) == NULL) {
 		st->err = PAT_ERR_NOMEM;
-		cfg_errf(st->errbuf, st->errlen, "%s: out of memory", st->path);
+		pat_errf(st->errbuf, st->errlen, "%s: out of memory", st->path);
 		goto out;
 	}
 
@@ -711,30 +694,30 @@ cfg_load(const char *path, struct pat_config **out, char *errbuf,
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
 	    -1) {
-		cfg_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		pat_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		st.err = PAT_ERR_CONFIG;
 		goto out;
 	}
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		cfg_errf(errbuf, errlen, "%s: not a regular file", path);
+		pat_errf(errbuf, errlen, "%s: not a regular file", path);
 		st.err = PAT_ERR_CONFIG;
 		goto out;
 	}
 	if (sb.st_size > CFG_FILE_MAX) {
-		cfg_errf(errbuf, errlen, "%s: larger than %d bytes", path,
+		pat_errf(errbuf, errlen, "%s: larger than %d bytes", path,
 		    CFG_FILE_MAX);
 		st.err = PAT_ERR_CONFIG;
 		goto out;
 	}
 	if ((st.fp = fdopen(fd, "r")) == NULL) {
-		cfg_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		pat_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		st.err = PAT_ERR_NOMEM;
 		goto out;
 	}
 	fd = -1;
 	if ((st.cfg = cfg_new()) == NULL ||
 	    (st.cfg->path = strdup(path)) == NULL) {
-		cfg_errf(errbuf, errlen, "%s: out of memory", path);
+		pat_errf(errbuf, errlen, "%s: out of memory", path);
 		st.err = PAT_ERR_NOMEM;
 		goto out;
 	}
@@ -743,13 +726,13 @@ cfg_load(const char *path, struct pat_config **out, char *errbuf,
 	if (st.err != PAT_OK && (r <= 0 || r == st.err_line))
 		goto out;
 	if (r == -2) {
-		cfg_errf(errbuf, errlen, "%s: out of memory", path);
+		pat_errf(errbuf, errlen, "%s: out of memory", path);
 		st.err = PAT_ERR_NOMEM;
 		goto out;
 	}
 	if (r != 0) {
 		/* inih's own error (before any of ours): a malformed line. */
-		cfg_errf(errbuf, errlen, "%s:%d: syntax error: expected "
+		pat_errf(errbuf, errlen, "%s:%d: syntax error: expected "
 		    "[section] or key = value", path, r);
 		st.err = PAT_ERR_CONFIG;
 		goto out;

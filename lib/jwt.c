@@ -82,21 +82,6 @@ struct jwt_keys {
 	size_t		 njwk;
 };
 
-static void seterr(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Error text is advisory: truncation is acceptable, never an overflow. */
-static void
-seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
 
 const char *
 jwt_reason_str(enum jwt_reason r)
@@ -321,12 +306,12 @@ jwk_rsa(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 	int bits;
 
 	if (get_b64(o, "n", nb, sizeof(nb), &nlen) == -1) {
-		seterr(msg, msglen, "\"n\" must be a base64url string of at "
+		pat_errf(msg, msglen, "\"n\" must be a base64url string of at "
 		    "most %d bytes", JWT_RSA_MAX_BYTES);
 		goto out;
 	}
 	if (get_b64(o, "e", eb, sizeof(eb), &elen) == -1) {
-		seterr(msg, msglen, "\"e\" must be a base64url string of at "
+		pat_errf(msg, msglen, "\"e\" must be a base64url string of at "
 		    "most %d bytes", JWT_RSA_E_MAX_BYTES);
 		goto out;
 	}
@@ -336,7 +321,7 @@ jwk_rsa(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 		goto out;
 	}
 	if ((bits = BN_num_bits(n)) < JWT_RSA_MIN_BITS) {
-		seterr(msg, msglen, "RSA key has %d bits, at least %d required",
+		pat_errf(msg, msglen, "RSA key has %d bits, at least %d required",
 		    bits, JWT_RSA_MIN_BITS);
 		goto out;
 	}
@@ -347,7 +332,7 @@ jwk_rsa(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 		goto out;
 	}
 	if ((k->pkey = pkey_fromdata("RSA", bld)) == NULL) {
-		seterr(msg, msglen, "not a valid RSA public key");
+		pat_errf(msg, msglen, "not a valid RSA public key");
 		goto out;
 	}
 	rc = PAT_OK;
@@ -370,7 +355,7 @@ jwk_ec(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 
 	if ((crv = get_str(o, "crv", &len, NULL)) == NULL ||
 	    !str_eq(crv, len, "P-256")) {
-		seterr(msg, msglen, "\"crv\" must be \"P-256\"");
+		pat_errf(msg, msglen, "\"crv\" must be \"P-256\"");
 		goto out;
 	}
 	pt[0] = 0x04;
@@ -378,7 +363,7 @@ jwk_ec(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 	    xlen != JWT_P256_LEN ||
 	    get_b64(o, "y", pt + 1 + JWT_P256_LEN, JWT_P256_LEN, &ylen) == -1 ||
 	    ylen != JWT_P256_LEN) {
-		seterr(msg, msglen, "\"x\" and \"y\" must be base64url strings "
+		pat_errf(msg, msglen, "\"x\" and \"y\" must be base64url strings "
 		    "of %d bytes", JWT_P256_LEN);
 		goto out;
 	}
@@ -391,7 +376,7 @@ jwk_ec(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 		goto out;
 	}
 	if ((k->pkey = pkey_fromdata("EC", bld)) == NULL) {
-		seterr(msg, msglen, "not a valid P-256 public key (point not "
+		pat_errf(msg, msglen, "not a valid P-256 public key (point not "
 		    "on the curve?)");
 		goto out;
 	}
@@ -415,13 +400,13 @@ jwk_load(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 	int is_rsa;
 
 	if (!json_object_is_type(o, json_type_object)) {
-		seterr(msg, msglen, "not a JSON object");
+		pat_errf(msg, msglen, "not a JSON object");
 		return PAT_ERR_CONFIG;
 	}
 	s = get_str(o, "kid", &len, &present);
 	if (present) {
 		if (s == NULL || len == 0 || len > JWT_KID_MAX) {
-			seterr(msg, msglen, "\"kid\" must be a string of 1 to "
+			pat_errf(msg, msglen, "\"kid\" must be a string of 1 to "
 			    "%d bytes", JWT_KID_MAX);
 			return PAT_ERR_CONFIG;
 		}
@@ -431,11 +416,11 @@ jwk_load(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 		k->has_kid = 1;
 	}
 	if ((s = get_str(o, "kty", &len, NULL)) == NULL) {
-		seterr(msg, msglen, "\"kty\" missing or not a string");
+		pat_errf(msg, msglen, "\"kty\" missing or not a string");
 		return PAT_ERR_CONFIG;
 	}
 	if (str_eq(s, len, "oct")) {
-		seterr(msg, msglen, "kty \"oct\" (shared secret) is refused in "
+		pat_errf(msg, msglen, "kty \"oct\" (shared secret) is refused in "
 		    "a JWKS; use hs256_secret_file");
 		return PAT_ERR_CONFIG;
 	}
@@ -444,19 +429,19 @@ jwk_load(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 	else if (str_eq(s, len, "EC"))
 		is_rsa = 0;
 	else {
-		seterr(msg, msglen, "unsupported kty (RSA or EC only)");
+		pat_errf(msg, msglen, "unsupported kty (RSA or EC only)");
 		return PAT_ERR_CONFIG;
 	}
 	for (i = 0; i < sizeof(jwk_private) / sizeof(jwk_private[0]); i++)
 		if (json_object_object_get_ex(o, jwk_private[i], NULL)) {
-			seterr(msg, msglen, "private member \"%s\" present; "
+			pat_errf(msg, msglen, "private member \"%s\" present; "
 			    "the JWKS must hold public keys only",
 			    jwk_private[i]);
 			return PAT_ERR_CONFIG;
 		}
 	s = get_str(o, "use", &len, &present);
 	if (present && (s == NULL || !str_eq(s, len, "sig"))) {
-		seterr(msg, msglen, "\"use\" must be \"sig\"");
+		pat_errf(msg, msglen, "\"use\" must be \"sig\"");
 		return PAT_ERR_CONFIG;
 	}
 	alg = is_rsa ? ALG_RS256 : ALG_ES256;
@@ -465,12 +450,12 @@ jwk_load(struct json_object *o, struct jwk *k, char *msg, size_t msglen)
 		alg = s == NULL ? ALG_UNKNOWN : alg_lookup(s, len);
 		if (is_rsa && alg != ALG_RS256 && alg != ALG_RS384 &&
 		    alg != ALG_RS512 && alg != ALG_PS256) {
-			seterr(msg, msglen, "\"alg\" must be RS256, RS384, "
+			pat_errf(msg, msglen, "\"alg\" must be RS256, RS384, "
 			    "RS512 or PS256 for kty RSA");
 			return PAT_ERR_CONFIG;
 		}
 		if (!is_rsa && alg != ALG_ES256) {
-			seterr(msg, msglen, "\"alg\" must be ES256 for kty EC");
+			pat_errf(msg, msglen, "\"alg\" must be ES256 for kty EC");
 			return PAT_ERR_CONFIG;
 		}
 	}
@@ -492,7 +477,7 @@ jwks_load(struct jwt_keys *keys, const char *json, const char *name,
 	if (rc == PAT_ERR_NOMEM)
 		goto out;
 	if (rc != PAT_OK) {
-		seterr(errbuf, errlen, "%s: not valid JSON (strict, nesting at "
+		pat_errf(errbuf, errlen, "%s: not valid JSON (strict, nesting at "
 		    "most %d, no duplicate keys)", name, JWKS_JSON_DEPTH);
 		rc = PAT_ERR_CONFIG;
 		goto out;
@@ -501,13 +486,13 @@ jwks_load(struct jwt_keys *keys, const char *json, const char *name,
 	if (!json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "keys", &arr) ||
 	    !json_object_is_type(arr, json_type_array)) {
-		seterr(errbuf, errlen, "%s: must be an object with a \"keys\" "
+		pat_errf(errbuf, errlen, "%s: must be an object with a \"keys\" "
 		    "array", name);
 		goto out;
 	}
 	n = json_object_array_length(arr);
 	if (n == 0 || n > JWKS_MAX_KEYS) {
-		seterr(errbuf, errlen, "%s: \"keys\" must hold 1 to %d keys",
+		pat_errf(errbuf, errlen, "%s: \"keys\" must hold 1 to %d keys",
 		    name, JWKS_MAX_KEYS);
 		goto out;
 	}
@@ -522,7 +507,7 @@ jwks_load(struct jwt_keys *keys, const char *json, const char *name,
 		rc = jwk_load(json_object_array_get_idx(arr, i), k, msg,
 		    sizeof(msg));
 		if (rc == PAT_OK && !k->has_kid && n > 1) {
-			seterr(msg, sizeof(msg), "\"kid\" is required when the "
+			pat_errf(msg, sizeof(msg), "\"kid\" is required when the "
 			    "set holds more than one key");
 			rc = PAT_ERR_CONFIG;
 		}
@@ -530,7 +515,7 @@ jwks_load(struct jwt_keys *keys, const char *json, const char *name,
 			if (keys->jwk[j].has_kid &&
 			    keys->jwk[j].kidlen == k->kidlen &&
 			    memcmp(keys->jwk[j].kid, k->kid, k->kidlen) == 0) {
-				seterr(msg, sizeof(msg), "duplicate \"kid\" "
+				pat_errf(msg, sizeof(msg), "duplicate \"kid\" "
 				    "(same as keys[%zu])", j);
 				rc = PAT_ERR_CONFIG;
 			}
@@ -539,10 +524,10 @@ jwks_load(struct jwt_keys *keys, const char *json, const char *name,
 		if (rc != PAT_OK) {
 			if (k->has_kid) {
 				kid_for_msg(k->kid, k->kidlen, kid, sizeof(kid));
-				seterr(errbuf, errlen, "%s: keys[%zu] "
+				pat_errf(errbuf, errlen, "%s: keys[%zu] "
 				    "(kid \"%s\"): %s", name, i, kid, msg);
 			} else
-				seterr(errbuf, errlen, "%s: keys[%zu]: %s",
+				pat_errf(errbuf, errlen, "%s: keys[%zu]: %s",
 				    name, i, msg);
 			goto out;
 		}
@@ -569,13 +554,13 @@ jwt_keys_new(const unsigned char *hs256, size_t hs256_len,
 	if (jwks_name == NULL)
 		jwks_name = "JWKS";
 	if (hs256 == NULL && jwks_json == NULL) {
-		seterr(errbuf, errlen, "no HS256 secret and no JWKS: at least "
+		pat_errf(errbuf, errlen, "no HS256 secret and no JWKS: at least "
 		    "one key is needed");
 		goto out;
 	}
 	if (hs256 != NULL &&
 	    (hs256_len < JWT_HS256_MIN || hs256_len > JWT_HS256_MAX)) {
-		seterr(errbuf, errlen, "HS256 secret is %zu bytes; it must be "
+		pat_errf(errbuf, errlen, "HS256 secret is %zu bytes; it must be "
 		    "%d to %d bytes", hs256_len, JWT_HS256_MIN, JWT_HS256_MAX);
 		goto out;
 	}
@@ -600,7 +585,7 @@ jwt_keys_new(const unsigned char *hs256, size_t hs256_len,
 	rc = PAT_OK;
 out:
 	if (rc == PAT_ERR_NOMEM)
-		seterr(errbuf, errlen, "out of memory");
+		pat_errf(errbuf, errlen, "out of memory");
 	jwt_keys_free(keys);
 	return rc;
 }

@@ -1,3 +1,9 @@
+#include <sys/random.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "pat.h"
 
 const char *
@@ -23,4 +29,37 @@ pat_strerror(enum pat_err err)
 	case PAT_ERR_TOOBIG:	return "input too large";
 	}
 	return "unknown error";
+}
+
+enum pat_err
+pat_random(void *buf, size_t len)
+{
+	unsigned char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = getrandom(p, len, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return PAT_ERR_RANDOM;
+		}
+		if (n == 0)
+			return PAT_ERR_RANDOM;
+		p += n;
+		len -= (size_t)n;
+	}
+	return PAT_OK;
+}
+
+void
+pat_errf(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (errbuf == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
 }

@@ -34,4 +34,17 @@ enum pat_err {
 /* Returns a static, human-readable sentence for err. Never NULL. */
 const char *pat_strerror(enum pat_err err);
 
+/*
+ * Fills buf with len bytes from getrandom(2), looping on EINTR and short
+ * reads. Returns PAT_OK or PAT_ERR_RANDOM.
+ */
+enum pat_err pat_random(void *buf, size_t len) PAT_WUR;
+
+/*
+ * Formats a message into errbuf (NULL or errlen 0: nothing), never
+ * overflowing it; a truncated message is still a useful message.
+ */
+void pat_errf(char *errbuf, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

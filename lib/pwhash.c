@@ -2,7 +2,6 @@
  * pwhash.c — Argon2id hashing of token secrets through libargon2's
  * argon2_ctx(), with the PHC string built and parsed here. See pwhash.h.
  */
-#include <sys/random.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -57,7 +56,6 @@ static unsigned		pw_running;
 static void		pw_acquire(void);
 static void		pw_release(void);
 static int		pw_params_ok(uint32_t, uint32_t, uint32_t);
-static enum pat_err	pw_random(void *, size_t);
 static enum pat_err	pw_run(uint32_t, uint32_t, uint32_t, const void *,
 			    size_t, const void *, size_t, const void *, size_t,
 			    const void *, size_t, void *, size_t);
@@ -109,28 +107,6 @@ pw_params_ok(uint32_t m, uint32_t t, uint32_t p)
 	if ((uint64_t)m < 8 * (uint64_t)p)
 		return 0;
 	return 1;
-}
-
-/* getrandom(2) into buf, looping on EINTR and short reads. */
-static enum pat_err
-pw_random(void *buf, size_t len)
-{
-	unsigned char	*p = buf;
-	ssize_t		 n;
-
-	while (len > 0) {
-		n = getrandom(p, len, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return PAT_ERR_RANDOM;
-		}
-		if (n == 0)
-			return PAT_ERR_RANDOM;
-		p += n;
-		len -= (size_t)n;
-	}
-	return PAT_OK;
 }
 
 /*
@@ -399,7 +375,7 @@ pw_hash(const struct pw_params *params, const char *secret, size_t len,
 		goto out;
 	if (!pw_params_ok(params->m_kib, params->t, params->p))
 		goto out;
-	if ((rc = pw_random(salt, sizeof(salt))) != PAT_OK)
+	if ((rc = pat_random(salt, sizeof(salt))) != PAT_OK)
 		goto out;
 	rc = pw_run(params->m_kib, params->t, params->p, secret, len,
 	    salt, sizeof(salt), params->pepper, params->pepper_len, NULL, 0,

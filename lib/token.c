@@ -2,7 +2,6 @@
  * token.c — personal access tokens: generate, parse, checksum, mask.
  * See token.h for the layout.
  */
-#include <sys/random.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -18,35 +17,9 @@
 static const char tok_alphabet[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-static enum pat_err	tok_random(void *, size_t);
 static enum pat_err	tok_base62_random(char *, size_t);
 static int		tok_is_base62(unsigned char);
 static void		tok_checksum(const char *, char[TOK_CHECKSUM_LEN]);
-
-/*
- * Fills buf with len bytes from getrandom(2), looping on EINTR and short
- * reads. Returns PAT_OK or PAT_ERR_RANDOM.
- */
-static enum pat_err
-tok_random(void *buf, size_t len)
-{
-	unsigned char	*p = buf;
-	ssize_t		 n;
-
-	while (len > 0) {
-		n = getrandom(p, len, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return PAT_ERR_RANDOM;
-		}
-		if (n == 0)
-			return PAT_ERR_RANDOM;
-		p += n;
-		len -= (size_t)n;
-	}
-	return PAT_OK;
-}
 
 /*
  * Writes len uniformly distributed base62 characters into out (not
@@ -61,7 +34,7 @@ tok_base62_random(char *out, size_t len)
 
 	while (i < len) {
 		if (used == have) {
-			if ((rc = tok_random(pool, sizeof(pool))) != PAT_OK)
+			if ((rc = pat_random(pool, sizeof(pool))) != PAT_OK)
 				goto out;
 			have = sizeof(pool);
 			used = 0;
@@ -211,7 +184,7 @@ tok_uuid4(char out[37])
 	size_t			 i, o = 0;
 	enum pat_err		 rc;
 
-	if ((rc = tok_random(b, sizeof(b))) != PAT_OK)
+	if ((rc = pat_random(b, sizeof(b))) != PAT_OK)
 		goto out;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* variant 10 */
