@@ -7,7 +7,6 @@
  * JSON and its claims (exp, nbf, iat, iss, aud, sub).
  */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

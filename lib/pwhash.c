@@ -3,7 +3,6 @@
  * argon2_ctx(), with the PHC string built and parsed here. See pwhash.h.
  */
 
-#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>

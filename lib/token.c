@@ -3,7 +3,6 @@
  * See token.h for the layout.
  */
 
-#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 

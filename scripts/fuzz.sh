@@ -138,24 +138,27 @@ for t in $built; do
 	fi
 done
 
+# ---- corpora: the checked-in seeds copied next to what earlier runs found ----
+for t in $built; do
+	[ "$FUZZ_FRESH" = 1 ] && rm -rf "$OUT/corpus-$t"
+	mkdir -p "$OUT/corpus-$t" "$OUT/artifacts/$t"
+	cp tests/fuzz/corpus/"$t"/* "$OUT/corpus-$t"/
+done
+
 [ "$FUZZ_SECONDS" -eq 0 ] && exit $status
 
 # ---- fuzz ----
 for t in $built; do
 	corpus=$OUT/corpus-$t
-	[ "$FUZZ_FRESH" = 1 ] && rm -rf "$corpus"
-	mkdir -p "$corpus" "$OUT/artifacts/$t"
-	cp tests/fuzz/corpus/"$t"/* "$corpus"/
 	log=$OUT/fuzz-$t.log
 	rc=0
 	# fuzz_app's handler logs each failed database connection.
 	quiet=
 	[ "$t" = app ] && quiet=-close_fd_mask=2
-	# From inside $OUT, so that -jobs=N leaves its fuzz-N.log files there.
-	# shellcheck disable=SC2086
 	rm -f "$OUT"/fuzz-[0-9]*.log
 	# -jobs=N may exit 0 after a job crashed: new artifacts count too.
 	before=$(find "$OUT/artifacts/$t" -type f | wc -l)
+	# From inside $OUT, so that -jobs=N leaves its fuzz-N.log files there.
 	(cd "$OUT" && exec "$ABS/fuzz_$t" -max_total_time="$FUZZ_SECONDS" \
 	    -max_len="$(max_len "$t")" $quiet -timeout=30 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix="$ABS/artifacts/$t/" \
