@@ -3,6 +3,7 @@
  */
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
@@ -341,3 +342,203 @@ ts_seed_publisher(const char *pub, const char *owner)
 	cr_assert_eq(ts_sql(sql), 0, "seeding %s failed", pub);
 	free(sql);
 }
+
+/* ---- FastCGI spoken directly to pat-fcgi (see support.h) ---- */
+
+
+int
+ts_fcgi_connect(void)
+{
+	struct sockaddr_un sa;
+	const char *path = ts_env("PAT_TEST_FCGI_SOCKET");
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	cr_assert_lt(strlen(path), sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	cr_assert(fd >= 0);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0,
+	    "connect %s: %s", path, strerror(errno));
+	return fd;
+}
+
+void
+ts_fcgi_put(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			return;	/* the server may have closed: that is allowed */
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+void
+ts_fcgi_record(int fd, int type, const void *body, size_t len)
+{
+	unsigned char h[8] = { 1, (unsigned char)type, 0, 1,
+	    (unsigned char)(len >> 8), (unsigned char)len, 0, 0 };
+
+	cr_assert_leq(len, 65535);
+	ts_fcgi_put(fd, h, sizeof(h));
+	if (len > 0)
+		ts_fcgi_put(fd, body, len);
+}
+
+void
+ts_fcgi_begin(int fd)
+{
+	unsigned char b[8] = { 0, 1, 0, 0, 0, 0, 0, 0 };	/* RESPONDER, no keep-conn */
+
+	ts_fcgi_record(fd, TS_FCGI_BEGIN, b, sizeof(b));
+}
+
+/* Appends one name-value pair to buf (FastCGI length encoding). */
+static size_t
+fcgi_pair(unsigned char *buf, size_t off, const char *name, const char *value)
+{
+	size_t nl = strlen(name), vl = strlen(value), i;
+	size_t lens[2] = { nl, vl };
+
+	for (i = 0; i < 2; i++) {
+		if (lens[i] < 128) {
+			buf[off++] = (unsigned char)lens[i];
+		} else {
+			buf[off++] = (unsigned char)(0x80 | (lens[i] >> 24));
+			buf[off++] = (unsigned char)(lens[i] >> 16);
+			buf[off++] = (unsigned char)(lens[i] >> 8);
+			buf[off++] = (unsigned char)lens[i];
+		}
+	}
+	memcpy(buf + off, name, nl);
+	off += nl;
+	memcpy(buf + off, value, vl);
+	return off + vl;
+}
+
+size_t
+ts_fcgi_params(unsigned char *buf, const char *method, const char *uri,
+    const char *auth, const char *ctype, const char *clen)
+{
+	size_t off = 0;
+
+	off = fcgi_pair(buf, off, "REQUEST_METHOD", method);
+	off = fcgi_pair(buf, off, "REQUEST_URI", uri);
+	off = fcgi_pair(buf, off, "DOCUMENT_URI", uri);
+	off = fcgi_pair(buf, off, "SCRIPT_NAME", uri);
+	off = fcgi_pair(buf, off, "QUERY_STRING", "");
+	off = fcgi_pair(buf, off, "SERVER_PROTOCOL", "HTTP/1.1");
+	off = fcgi_pair(buf, off, "REMOTE_ADDR", "127.0.0.1");
+	if (auth != NULL)
+		off = fcgi_pair(buf, off, "HTTP_AUTHORIZATION", auth);
+	if (ctype != NULL)
+		off = fcgi_pair(buf, off, "CONTENT_TYPE", ctype);
+	if (clen != NULL)
+		off = fcgi_pair(buf, off, "CONTENT_LENGTH", clen);
+	return off;
+}
+
+/* Reads the response's TS_FCGI_STDOUT until END_REQUEST or EOF; returns the HTTP
+ * status from its Status header (200 if none), 0 if nothing came back. */
+int
+ts_fcgi_response(int fd, char **body_out)
+{
+	unsigned char h[8];
+	char *out = NULL;
+	size_t len = 0;
+	int status = 0, ended = 0;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		size_t n, pad, got = 0;
+		unsigned char *b;
+
+		if (poll(&pfd, 1, 30000) <= 0)
+			break;
+		while (got < 8) {
+			ssize_t r = recv(fd, h + got, 8 - got, 0);
+
+			if (r <= 0)
+				goto done;
+			got += (size_t)r;
+		}
+		n = (size_t)h[4] << 8 | h[5];
+		pad = h[6];
+		b = malloc(n + pad + 1);
+		cr_assert_not_null(b);
+		for (got = 0; got < n + pad; ) {
+			ssize_t r = recv(fd, b + got, n + pad - got, 0);
+
+			if (r <= 0) {
+				free(b);
+				goto done;
+			}
+			got += (size_t)r;
+		}
+		if (h[1] == TS_FCGI_STDOUT && n > 0) {
+			out = realloc(out, len + n + 1);
+			cr_assert_not_null(out);
+			memcpy(out + len, b, n);
+			len += n;
+			out[len] = '\0';
+		}
+		free(b);
+		if (h[1] == TS_FCGI_END) {
+			ended = 1;
+			break;
+		}
+	}
+done:
+	if (out != NULL) {
+		const char *s = strstr(out, "Status: ");
+
+		status = s ? (int)strtol(s + 8, NULL, 10) : 200;
+	}
+	if (!ended && out == NULL)
+		status = 0;
+	if (body_out != NULL)
+		*body_out = out;
+	else
+		free(out);
+	return status;
+}
+
+/* A complete request; returns the status. */
+int
+ts_fcgi_request(const char *method, const char *uri, const char *auth,
+    const char *ctype, const char *clen, const char *body, size_t blen,
+    char **out)
+{
+	unsigned char p[8192];
+	size_t n;
+	int fd = ts_fcgi_connect(), st;
+
+	ts_fcgi_begin(fd);
+	n = ts_fcgi_params(p, method, uri, auth, ctype, clen);
+	ts_fcgi_record(fd, TS_FCGI_PARAMS, p, n);
+	ts_fcgi_record(fd, TS_FCGI_PARAMS, NULL, 0);
+	if (blen > 0)
+		ts_fcgi_record(fd, TS_FCGI_STDIN, body, blen);
+	ts_fcgi_record(fd, TS_FCGI_STDIN, NULL, 0);
+	st = ts_fcgi_response(fd, out);
+	close(fd);
+	return st;
+}
+
+/* pat-fcgi still serves: a plain unauthenticated GET is a 401. */
+void
+ts_fcgi_still_serving(void)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(ts_fcgi_request("GET", "/publishers/x/tokens", NULL, NULL,
+		    NULL, NULL, 0, NULL), 401, "pat-fcgi stopped serving");
+}
+

@@ -69,4 +69,32 @@ char *ts_jwt_at(const char *sub, time_t iat, long ttl);
  * account's SQL (ts_sql). */
 void ts_seed_publisher(const char *pub, const char *owner);
 
+/*
+ * FastCGI spoken directly to pat-fcgi's socket ($PAT_TEST_FCGI_SOCKET), as
+ * a broken or hostile upstream would: records, params, a whole request,
+ * and reading a response.
+ */
+enum { TS_FCGI_BEGIN = 1, TS_FCGI_ABORT = 2, TS_FCGI_END = 3,
+    TS_FCGI_PARAMS = 4, TS_FCGI_STDIN = 5, TS_FCGI_STDOUT = 6 };
+int ts_fcgi_connect(void);
+/* Sends all of buf, or stops quietly when the server has closed. */
+void ts_fcgi_put(int fd, const void *buf, size_t len);
+/* One record of type with request id 1 (body at most 65535 bytes). */
+void ts_fcgi_record(int fd, int type, const void *body, size_t len);
+/* BEGIN_REQUEST, role RESPONDER, no keep-conn. */
+void ts_fcgi_begin(int fd);
+/* Encodes the usual CGI params into buf (8 KiB); returns the length.
+ * auth, ctype, clen may be NULL (absent). */
+size_t ts_fcgi_params(unsigned char *buf, const char *method, const char *uri,
+    const char *auth, const char *ctype, const char *clen);
+/* Reads STDOUT records until END_REQUEST or EOF; the HTTP status from the
+ * Status header (200 if none), 0 if nothing came back. body_out may be NULL. */
+int ts_fcgi_response(int fd, char **body_out);
+/* A whole request on a new connection; returns the status. */
+int ts_fcgi_request(const char *method, const char *uri, const char *auth,
+    const char *ctype, const char *clen, const char *body, size_t blen,
+    char **out);
+/* Asserts pat-fcgi answers plain requests (401 for no credentials). */
+void ts_fcgi_still_serving(void);
+
 #endif
