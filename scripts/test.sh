@@ -31,6 +31,9 @@ stack_up "$dir" "$build"
 eval "$(stack_exports)"
 echo "test.sh: MariaDB on $PAT_TEST_MYSQL_SOCKET, nginx on 127.0.0.1:$PAT_TEST_HTTP_PORT"
 
+# The suites' own processes: leaks inside libcriterion are not ours.
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+
 passed=0 failed=0 crashed=0 bad=()
 run_suite() {
 	local t=$1 out rc jobs=
@@ -78,7 +81,9 @@ if [ "$FCGI_RC" != 0 ] && [ "$FCGI_RC" != 127 ]; then
 	bad+=("pat-fcgi-exit")
 	failed=$((failed + 1))
 fi
-if ls "$san_log".* >/dev/null 2>&1; then
+# A report is an ERROR (ASan, LSan), a UBSan runtime error or a TSan
+# WARNING; ASan's "failed to allocate" warning is the libfcgi case above.
+if grep -lE 'ERROR: |runtime error:|WARNING: ThreadSanitizer' "$san_log".* >/dev/null 2>&1; then
 	echo "test.sh: sanitizer reports from pat-fcgi:"
 	cat "$san_log".*
 	bad+=("pat-fcgi-sanitizer")
