@@ -22,7 +22,7 @@ dir="$build/stack"
 # production, malloc must then fail and libfcgi abort, which the supervisor
 # survives, rather than ASan stopping at the request itself.
 san_log="$(realpath -m "$dir")/log/sanitizer-pat-fcgi"
-export PAT_FCGI_WRAPPER="env ASAN_OPTIONS=log_path=$san_log:abort_on_error=0:detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=log_path=$san_log:print_stacktrace=1 TSAN_OPTIONS=log_path=$san_log:second_deadlock_stack=1"
+export PAT_FCGI_WRAPPER="env ASAN_OPTIONS=log_path=$san_log:abort_on_error=0:detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=log_path=$san_log:print_stacktrace=1 TSAN_OPTIONS=log_path=$san_log:second_deadlock_stack=1:allocator_may_return_null=1"
 trap 'stack_down "$STACK"' EXIT
 trap 'exit 130' INT TERM
 
