@@ -3,6 +3,8 @@
  * threads with Debian's libargon2 (the reference code pat uses, through
  * libpat's pw_argon2id_raw) and with libsodium's crypto_pwhash_argon2id
  * (SIMD-dispatched), at the same parameters, plus one hash's latency.
+ * libpat's hashes run under pw_set_concurrency(THREADS), with its buffer
+ * pool, exactly as in pat-fcgi.
  *
  *   bench_argon2 M_KIB T P THREADS SECONDS
  *
@@ -131,6 +133,9 @@ main(int argc, char *argv[])
 		fprintf(stderr, "bench_argon2: bad arguments or libsodium init failed\n");
 		return 2;
 	}
+	/* The same cap, and so the same buffer pool, as pat-fcgi with this
+	 * many hashing threads. */
+	pw_set_concurrency((unsigned)threads);
 	/* Same inputs, same tag: libsodium is a drop-in for the hash itself
 	 * (it supports p=1 only). */
 	memset(pwd, 'x', sizeof(pwd));
