@@ -80,11 +80,26 @@ wrkrun() {
 	    "${R[${name}_rps]}" "${R[${name}_p50]}" "${R[${name}_p99]}"
 }
 
+# CPU seconds (user+system) of processes, from /proc: where a creation's
+# time goes besides Argon2.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+db_pid=$(awk '$1=="mariadbd"{p=$2} END{print p}' "$STACK/run/pids")
+ngx_pids() { pgrep -f "nginx: worker process" | tr '\n' ' '; }
+fcgi_pids() { echo "$fcgi_pid $(pgrep -P "$fcgi_pid" | tr '\n' ' ')"; }
+
 bearer="Bearer $jwt"
 body='{"name":"bench","description":"make bench"}'
 wrkrun create_c1 1 POST /publishers/bench/tokens 201 "$bearer" application/json "$body"
 wrkrun create_cw "$workers" POST /publishers/bench/tokens 201 "$bearer" application/json "$body"
+cpu0=($(cpu_ticks $(fcgi_pids)) $(cpu_ticks "$db_pid") $(cpu_ticks $(ngx_pids)))
 wrkrun create_c4w $((4 * workers)) POST /publishers/bench/tokens 201 "$bearer" application/json "$body"
+cpu1=($(cpu_ticks $(fcgi_pids)) $(cpu_ticks "$db_pid") $(cpu_ticks $(ngx_pids)))
+hz=$(getconf CLK_TCK)
+# ms of CPU per creation for each, over the c=4w run
+per_req() { awk -v d="$1" -v hz="$hz" -v r="${R[create_c4w_rps]}" -v s="$secs" 'BEGIN{ n = r * s; if (n > 0) printf "%.2f", d * 1000 / hz / n; else print "n/a" }'; }
+R[cpu_fcgi]=$(per_req $(( cpu1[0] - cpu0[0] )))
+R[cpu_db]=$(per_req $(( cpu1[1] - cpu0[1] )))
+R[cpu_ngx]=$(per_req $(( cpu1[2] - cpu0[2] )))
 wrkrun e401 $((4 * workers)) GET /publishers/bench/tokens 401 "Bearer not.a.jwt"
 wrkrun e400 $((4 * workers)) POST /publishers/bench/tokens 400 "$bearer" application/json '[]'
 wrkrun e404 $((4 * workers)) GET /nowhere 404
@@ -134,6 +149,8 @@ Run: $(date -u +%Y-%m-%dT%H:%M:%SZ), pat-fcgi $workers worker threads, Argon2id 
 | trivial FastCGI responder (200) | c=$((4 * workers)) | ${R[trivial_rps]} | ${R[trivial_p50]} | ${R[trivial_p99]} |
 
 pat-fcgi peak RSS: $(( R[rss_kib] / 1024 )) MiB (${R[rss_kib]} KiB)
+
+CPU per creation at c=$((4 * workers)) (ms; one Argon2 hash alone is ${R[ref_lat]} ms, and $ncpu CPUs are shared by all): pat-fcgi ${R[cpu_fcgi]}, MariaDB ${R[cpu_db]}, nginx ${R[cpu_ngx]}; the load generator (wrk) and the kernel's loopback work come on top.
 
 | ratio | value | target | verdict |
 |---|---|---|---|

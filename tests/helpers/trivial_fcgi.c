@@ -39,7 +39,9 @@ int
 main(int argc, char *argv[])
 {
 	pthread_t th[256];
+	sigset_t sigs;
 	long n, i;
+	int sig;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: trivial_fcgi SOCKET_PATH THREADS\n");
@@ -57,9 +59,15 @@ main(int argc, char *argv[])
 		perror(argv[1]);
 		return 1;
 	}
+	/* libfcgi's own SIGTERM handler only sets a flag that threads blocked
+	 * in accept never see: take the signal here and leave. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	for (i = 0; i < n; i++)
 		pthread_create(&th[i], NULL, serve, NULL);
-	for (i = 0; i < n; i++)
-		pthread_join(th[i], NULL);
+	sigwait(&sigs, &sig);
+	unlink(argv[1]);
 	return 0;
 }
