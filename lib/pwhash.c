@@ -3,8 +3,9 @@
  * argon2_ctx(), with the PHC string built and parsed here. See pwhash.h.
  */
 
-#include <inttypes.h>
 #include <sys/mman.h>
+
+#include <inttypes.h>
 
 #include <pthread.h>
 #include <stdint.h>
