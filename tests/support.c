@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,34 @@ void
 ts_http_set_source(const char *ip)
 {
 	snprintf(ts_source, sizeof(ts_source), "%s", ip ? ip : "");
+}
+
+long
+ts_sql_long(const char *fmt, ...)
+{
+	const char *user = getenv("PAT_TEST_MYSQL_USER");
+	char *sql = NULL, *out = NULL, *err = NULL;
+	va_list ap;
+	long n;
+	int len;
+
+	va_start(ap, fmt);
+	len = vasprintf(&sql, fmt, ap);
+	va_end(ap);
+	cr_assert(len > 0);
+	{
+		char *const argv[] = { "mariadb", "--no-defaults", "-S",
+		    (char *)ts_env("PAT_TEST_MYSQL_SOCKET"), "-u",
+		    (char *)(user ? user : "root"), "-D", "pat", "-N", "-B",
+		    "-e", sql, NULL };
+
+		cr_assert_eq(ts_run(argv, NULL, &out, &err), 0, "%s: %s", sql, err);
+	}
+	n = strtol(out, NULL, 10);
+	free(out);
+	free(err);
+	free(sql);
+	return n;
 }
 
 int

@@ -37,6 +37,10 @@ struct pat_config *ts_config(int admin);
  * the API cannot do, e.g. killing connections). Returns the exit status. */
 int ts_sql(const char *sql);
 
+/* Runs a query (printf-formatted) as MariaDB root and returns the first
+ * number it prints, e.g. a COUNT(*); cr_assert-fails on error. */
+long ts_sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Runs argv (NULL-terminated) with stdin_data (may be NULL) on its stdin,
  * capturing stdout and stderr (malloc'd, NUL-terminated; pass NULL to
  * discard). Returns the exit status (or 128+signal). */

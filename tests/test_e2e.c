@@ -449,9 +449,6 @@ Test(e2e, cap_holds_under_concurrency, .timeout = 300)
 	struct racer rc[16];
 	pthread_t th[16];
 	int i, created = 0, limited = 0, other = 0;
-	char *sql = NULL, *out = NULL;
-	const char *sock = ts_env("PAT_TEST_MYSQL_SOCKET");
-	const char *user = getenv("PAT_TEST_MYSQL_USER");
 
 	ts_seed_publisher(pub, owner);
 	for (i = 0; i < 16; i++) {
@@ -467,18 +464,8 @@ Test(e2e, cap_holds_under_concurrency, .timeout = 300)
 	cr_assert_eq(other, 0);
 	cr_assert_eq(created, 100);
 	cr_assert_eq(limited, 28);
-	cr_assert(asprintf(&sql, "SELECT COUNT(*) FROM personal_access_tokens "
-	    "WHERE publisher_id='%s' AND revoked_at IS NULL", pub) > 0);
-	{
-		char *const argv[] = { "mariadb", "--no-defaults", "-S", (char *)sock,
-		    "-u", (char *)(user ? user : "root"), "-D", "pat", "-N", "-B",
-		    "-e", sql, NULL };
-
-		cr_assert_eq(ts_run(argv, NULL, &out, NULL), 0);
-	}
-	cr_assert_eq(strtol(out, NULL, 10), 100, "rows: %s", out);
-	free(out);
-	free(sql);
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens "
+	    "WHERE publisher_id='%s' AND revoked_at IS NULL", pub), 100);
 	free(pub);
 	free(owner);
 }

@@ -49,29 +49,6 @@ post(const char *pub, const char *owner, struct ts_http *r)
 	return r->status;
 }
 
-static long
-count_rows(const char *pub)
-{
-	char *sql = NULL, *out = NULL;
-	const char *user = getenv("PAT_TEST_MYSQL_USER");
-	long n;
-
-	cr_assert(asprintf(&sql, "SELECT COUNT(*) FROM personal_access_tokens "
-	    "WHERE publisher_id='%s'", pub) > 0);
-	{
-		char *const argv[] = { "mariadb", "--no-defaults", "-S",
-		    (char *)ts_env("PAT_TEST_MYSQL_SOCKET"), "-u",
-		    (char *)(user ? user : "root"), "-D", "pat", "-N", "-B",
-		    "-e", sql, NULL };
-
-		cr_assert_eq(ts_run(argv, NULL, &out, NULL), 0);
-	}
-	n = strtol(out, NULL, 10);
-	free(out);
-	free(sql);
-	return n;
-}
-
 static void
 expect_5xx_json(struct ts_http *r)
 {
@@ -124,7 +101,8 @@ Test(fault, mariadb_killed_and_restarted)
 		created++;
 		ts_http_free(&r);
 	}
-	cr_assert_eq(count_rows(pub), created);
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens "
+	    "WHERE publisher_id='%s'", pub), created);
 	free(pub);
 	free(owner);
 }
@@ -151,7 +129,8 @@ Test(fault, connections_killed_server_side)
 		created++;
 		ts_http_free(&r);
 	}
-	cr_assert_eq(count_rows(pub), created);
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens "
+	    "WHERE publisher_id='%s'", pub), created);
 	free(pub);
 	free(owner);
 }

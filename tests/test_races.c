@@ -10,7 +10,6 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,35 +33,6 @@ auth(const char *owner, int json)
 	    json ? JSON_HDR : "") > 0);
 	free(jwt);
 	return h;
-}
-
-static long sql_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static long
-sql_count(const char *fmt, ...)
-{
-	char *sql = NULL, *out = NULL;
-	const char *user = getenv("PAT_TEST_MYSQL_USER");
-	va_list ap;
-	long n;
-	int len;
-
-	va_start(ap, fmt);
-	len = vasprintf(&sql, fmt, ap);
-	va_end(ap);
-	cr_assert(len > 0);
-	{
-		char *const argv[] = { "mariadb", "--no-defaults", "-S",
-		    (char *)ts_env("PAT_TEST_MYSQL_SOCKET"), "-u",
-		    (char *)(user ? user : "root"), "-D", "pat", "-N", "-B",
-		    "-e", sql, NULL };
-
-		cr_assert_eq(ts_run(argv, NULL, &out, NULL), 0);
-	}
-	n = strtol(out, NULL, 10);
-	free(out);
-	free(sql);
-	return n;
 }
 
 /* Creates one token; returns its id (malloc'd) and its plaintext. */
@@ -170,11 +140,11 @@ Test(races, create_against_revoke)
 	cr_assert_eq(atomic_load(&sh.created), NCREATE);
 	cr_assert_eq(atomic_load(&sh.revoked), NCREATE);
 	/* Every 201 has its row, every 204 its revocation and its event. */
-	cr_assert_eq(sql_count("SELECT COUNT(*) FROM personal_access_tokens "
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens "
 	    "WHERE publisher_id='%s'", pub), NCREATE);
-	cr_assert_eq(sql_count("SELECT COUNT(*) FROM personal_access_tokens "
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens "
 	    "WHERE publisher_id='%s' AND revoked_at IS NULL", pub), 0);
-	cr_assert_eq(sql_count("SELECT COUNT(*) FROM token_events e JOIN "
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM token_events e JOIN "
 	    "personal_access_tokens t ON t.id = e.token_id WHERE "
 	    "t.publisher_id='%s' AND e.event='revoked'", pub), NCREATE);
 	for (i = 0; i < NCREATE; i++)
@@ -225,13 +195,13 @@ Test(races, revoke_all_against_creation)
 	pthread_join(c, NULL);
 	/* Whatever interleaving: no row lost or invented, every token either
 	 * revoked by the sweep or created after it. */
-	rows = sql_count("SELECT COUNT(*) FROM personal_access_tokens "
+	rows = ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens "
 	    "WHERE publisher_id='%s'", pub);
-	active = sql_count("SELECT COUNT(*) FROM personal_access_tokens "
+	active = ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens "
 	    "WHERE publisher_id='%s' AND revoked_at IS NULL", pub);
 	cr_assert_eq(rows, atomic_load(&sh.created));
 	cr_assert_geq(NCREATE - active, NCREATE / 3);
-	cr_assert_eq(sql_count("SELECT COUNT(*) FROM personal_access_tokens t "
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens t "
 	    "WHERE publisher_id='%s' AND revoked_at IS NOT NULL AND NOT EXISTS "
 	    "(SELECT 1 FROM token_events e WHERE e.token_id = t.id AND "
 	    "e.event = 'revoked')", pub), 0);
@@ -351,7 +321,7 @@ Test(races, lock_wait_gives_json_503)
 	cr_assert(strstr(r.body, "\"service_unavailable\"") != NULL, "%s", r.body);
 	cr_assert_lt(time(NULL) - t0, 25, "the 503 took %ld s", (long)(time(NULL) - t0));
 	ts_http_free(&r);
-	cr_assert_eq(sql_count("SELECT COUNT(*) FROM personal_access_tokens "
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens "
 	    "WHERE publisher_id='%s'", pub), 0);
 	waitpid(holder, &st, 0);
 	ts_http("POST", path, h, "{\"name\":\"free\"}", 15, &r);
