@@ -26,6 +26,7 @@
  * the shutdown(2) affects the socket itself, so give each pat-fcgi process
  * its own socket (spawn-fcgi does).
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -522,6 +523,7 @@ main(int argc, char *argv[])
 	const char		*cfgarg = NULL, *path;
 	char			 err[512];
 	sigset_t		 sigs;
+	struct rlimit		 nocore = { 0, 0 };
 	int			 ch, rc = 1, e, listen_fd = -1;
 
 	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -542,6 +544,9 @@ main(int argc, char *argv[])
 		return 2;
 	}
 
+	/* Tokens, the pepper and the keys live in this process's memory:
+	 * never in a core dump. */
+	(void)setrlimit(RLIMIT_CORE, &nocore);
 	log_init("pat-fcgi", LOG_LVL_INFO);
 	path = cfg_path(cfgarg);
 	if (cfg_load(path, &cfg, err, sizeof(err)) != PAT_OK) {

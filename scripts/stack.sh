@@ -172,7 +172,10 @@ CONF
 stack_fcgi_start() {
 	[ -x "$BUILD/pat-fcgi" ] || stack_die "$BUILD/pat-fcgi is not built"
 	rm -f "$STACK/run/pat.sock"
-	${PAT_FCGI_WRAPPER:-} "$BUILD/pat-fcgi" --config "$STACK/etc/pat.conf" \
+	# Started with core dumps allowed, so that test_fcgi_raw proves pat-fcgi
+	# turns them off itself.
+	(ulimit -c unlimited 2>/dev/null || true
+	 exec ${PAT_FCGI_WRAPPER:-} "$BUILD/pat-fcgi" --config "$STACK/etc/pat.conf") \
 	    </dev/null >>"$STACK/log/pat-fcgi.log" 2>&1 &
 	stack_pid_add pat-fcgi $!
 	stack_wait_socket "$STACK/run/pat.sock" 30 \

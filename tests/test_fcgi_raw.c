@@ -160,3 +160,58 @@ Test(fcgi_raw, connection_dropped_mid_response)
 	free(auth);
 	free(pub);
 }
+
+/* The server's memory holds tokens, the pepper and keys: no core dumps,
+ * in the supervisor and in the worker it forks. */
+Test(fcgi_raw, no_core_dumps)
+{
+	char *pids = NULL, *line = NULL, *path = NULL;
+	size_t cap = 0;
+	FILE *f;
+	long sup = 0;
+	int checked = 0;
+
+	cr_assert(asprintf(&pids, "%s/run/pids", ts_env("PAT_TEST_DIR")) > 0);
+	cr_assert_not_null(f = fopen(pids, "r"));
+	while (getline(&line, &cap, f) > 0)
+		if (strncmp(line, "pat-fcgi ", 9) == 0)
+			sup = strtol(line + 9, NULL, 10);
+	fclose(f);
+	cr_assert_gt(sup, 0, "no pat-fcgi in %s", pids);
+	{
+		char *tasks = NULL, *children = NULL;
+		long pid[2] = { sup, 0 };
+		int i;
+
+		cr_assert(asprintf(&tasks, "/proc/%ld/task/%ld/children", sup, sup) > 0);
+		if ((f = fopen(tasks, "r")) != NULL) {
+			if (getline(&children, &cap, f) > 0)
+				pid[1] = strtol(children, NULL, 10);
+			fclose(f);
+		}
+		cr_assert_gt(pid[1], 0, "pat-fcgi has no worker process");
+		for (i = 0; i < 2; i++) {
+			free(path);
+			cr_assert(asprintf(&path, "/proc/%ld/limits", pid[i]) > 0);
+			cr_assert_not_null(f = fopen(path, "r"));
+			while (getline(&line, &cap, f) > 0) {
+				if (strncmp(line, "Max core file size", 18) == 0) {
+					long soft, hard;
+
+					cr_assert_eq(sscanf(line + 18, " %ld %ld", &soft, &hard), 2,
+					    "%s", line);
+					cr_assert_eq(soft, 0);
+					cr_assert_eq(hard, 0);
+					checked++;
+				}
+			}
+			fclose(f);
+		}
+		free(tasks);
+		free(children);
+	}
+	cr_assert_eq(checked, 2);
+	free(line);
+	free(path);
+	free(pids);
+}
