@@ -146,6 +146,8 @@ for t in $built; do
 done
 
 [ "$FUZZ_SECONDS" -eq 0 ] && exit $status
+passed=0
+failed=0
 
 # ---- fuzz ----
 for t in $built; do
@@ -175,11 +177,14 @@ for t in $built; do
 	[ "$rc" -eq 0 ] && [ "$after" -gt "$before" ] && rc=1
 	if [ "$rc" -eq 0 ]; then
 		echo "fuzz_$t: OK, $execs executions in ${FUZZ_SECONDS}s, cov ${cov:-?}, corpus $files files"
+		passed=$((passed + 1))
 	else
 		# shellcheck disable=SC2012
 		art=$(ls -t "$OUT/artifacts/$t/" 2>/dev/null | head -n 1)
 		echo "fuzz_$t: CRASH (exit $rc) after $execs executions: $OUT/artifacts/$t/$art (log $log)"
 		status=1
+		failed=$((failed + 1))
 	fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
