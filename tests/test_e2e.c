@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "support.h"
 #include "token.h"
@@ -466,6 +467,75 @@ Test(e2e, cap_holds_under_concurrency, .timeout = 300)
 	cr_assert_eq(limited, 28);
 	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens "
 	    "WHERE publisher_id='%s' AND revoked_at IS NULL", pub), 100);
+	free(pub);
+	free(owner);
+}
+
+/* Returns 1 if needle occurs in any file of dir (the stack's logs). */
+static int
+found_in_logs(const char *dir, const char *needle)
+{
+	char *const argv[] = { "grep", "-rqF", "--", (char *)needle, (char *)dir, NULL };
+
+	return ts_run(argv, NULL, NULL, NULL) == 0;
+}
+
+/* The token, its secret and the caller's JWT reach no log (nginx's access
+ * and error logs, pat-fcgi's log) and no database column; the stored hash
+ * is an Argon2id PHC string. The twin: the token id, which is not secret,
+ * does appear (the DELETE line of the access log), so the search works. */
+Test(e2e, secrets_stay_out_of_logs_and_database)
+{
+	char *pub = ts_unique_id("secret"), *owner = ts_unique_id("owner");
+	char *jwt = ts_jwt(owner, 300), *h = NULL, *path = NULL, *del = NULL;
+	char *logs = NULL;
+	struct json_object *o, *v;
+	struct tok_parts parts;
+	struct ts_http r;
+	const char *tok, *id;
+
+	ts_seed_publisher(pub, owner);
+	cr_assert(asprintf(&h, "Authorization: Bearer %s\r\n" JSON_HDR, jwt) > 0);
+	cr_assert(asprintf(&path, "/publishers/%s/tokens", pub) > 0);
+	ts_http("POST", path, h, "{\"name\":\"s\"}", 12, &r);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	o = json_tokener_parse(r.body);
+	cr_assert(json_object_object_get_ex(o, "token", &v));
+	tok = json_object_get_string(v);
+	cr_assert_eq(tok_parse(tok, strlen(tok), &parts), PAT_OK);
+	cr_assert(json_object_object_get_ex(o, "id", &v));
+	id = json_object_get_string(v);
+	cr_assert(asprintf(&del, "%s/%s", path, id) > 0);
+	ts_http_free(&r);
+	ts_http("DELETE", del, h, NULL, 0, &r);
+	cr_assert_eq(r.status, 204);
+	ts_http_free(&r);
+	sleep(1);	/* nginx writes its access log line after the response */
+
+	cr_assert(asprintf(&logs, "%s/log", ts_env("PAT_TEST_DIR")) > 0);
+	cr_assert(found_in_logs(logs, id), "the twin: the token id should be in the access log");
+	cr_assert_not(found_in_logs(logs, tok), "the token is in a log");
+	cr_assert_not(found_in_logs(logs, parts.secret), "the secret is in a log");
+	cr_assert_not(found_in_logs(logs, jwt), "the JWT is in a log");
+	cr_assert_not(found_in_logs(logs, strrchr(jwt, '.') + 1), "the JWT's signature is in a log");
+
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens WHERE "
+	    "CONCAT_WS('|', id, name, description, selector, hash, created_by, "
+	    "IFNULL(revoked_by, ''), IFNULL(revoked_reason, '')) LIKE '%%%s%%'",
+	    parts.secret), 0);
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM token_events WHERE "
+	    "CONCAT_WS('|', actor, detail) LIKE '%%%s%%'", parts.secret), 0);
+	cr_assert_eq(ts_sql_long("SELECT COUNT(*) FROM personal_access_tokens WHERE "
+	    "id = '%s' AND selector = '%s' AND hash LIKE '$argon2id$v=19$m=%%'",
+	    id, parts.selector), 1);
+
+	tok_parts_wipe(&parts);
+	json_object_put(o);
+	free(logs);
+	free(del);
+	free(path);
+	free(h);
+	free(jwt);
 	free(pub);
 	free(owner);
 }

@@ -4,7 +4,10 @@
  * each, pat-fcgi still answers a well-formed request.
  */
 
+#include <sys/stat.h>
+
 #include <criterion/criterion.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,4 +217,22 @@ Test(fcgi_raw, no_core_dumps)
 	free(line);
 	free(path);
 	free(pids);
+}
+
+/* Only nginx may reach the socket: mode 0660, group nginx's (www-data
+ * when the stack runs as root), never world-accessible. */
+Test(fcgi_raw, socket_is_for_nginx_only)
+{
+	const char *path = ts_env("PAT_TEST_FCGI_SOCKET");
+	struct stat st;
+
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert(S_ISSOCK(st.st_mode));
+	cr_assert_eq(st.st_mode & 0777, 0660, "mode %o", st.st_mode & 0777);
+	if (geteuid() == 0) {
+		struct group *g = getgrgid(st.st_gid);
+
+		cr_assert_not_null(g);
+		cr_assert_str_eq(g->gr_name, "www-data");
+	}
 }
