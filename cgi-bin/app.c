@@ -463,7 +463,7 @@ handle_create(struct worker *w, const char *pub, const char *sub,
 			fail_internal(resp, rc, "pw_hash");
 			goto out;
 		}
-		rc = db_token_insert(w->db, t, app->cap);
+		rc = db_token_insert_owner(w->db, t, app->cap, sub);
 	}
 	switch (rc) {
 	case PAT_OK:
@@ -472,6 +472,11 @@ handle_create(struct worker *w, const char *pub, const char *sub,
 		goto limit;
 	case PAT_ERR_NOTFOUND:
 		http_error(resp, 404, "not_found", "No such publisher.");
+		goto out;
+	case PAT_ERR_FORBIDDEN:
+		/* Banned or demoted while this request was in flight. */
+		http_error(resp, 403, "forbidden",
+		    "You may not manage this publisher's tokens.");
 		goto out;
 	default:
 		fail_internal(resp, rc, "db_token_insert");

@@ -64,6 +64,7 @@ enum db_sid {
 	S_PUB_LIST,
 	S_PUB_SET_STATUS,
 	S_PUB_LOCK,
+	S_OWNER_LOCK,
 	S_MEMBER_ROLE,
 	S_MEMBER_UPSERT,
 	S_MEMBER_REMOVE,
@@ -110,6 +111,10 @@ static const char *const db_sql[S_COUNT] = {
 	[S_PUB_LOCK] =
 	    "SELECT status = 'banned', UTC_TIMESTAMP() FROM publishers "
 	    "WHERE id = ? FOR UPDATE",
+	[S_OWNER_LOCK] =
+	    "SELECT u.status = 'banned', m.role = 'owner' FROM users u "
+	    "LEFT JOIN publisher_members m ON m.publisher_id = ? "
+	    "AND m.user_id = u.id WHERE u.id = ? LOCK IN SHARE MODE",
 	[S_MEMBER_ROLE] =
 	    "SELECT role = 'owner' FROM publisher_members "
 	    "WHERE publisher_id = ? AND user_id = ?",
@@ -1469,6 +1474,7 @@ db_access_get(struct db *db, const char *publisher, const char *user,
 
 struct a_tok {
 	struct db_token	*t;
+	const char	*owner;		/* insert: re-check this owner, or NULL */
 	const char	*id;
 	const char	*pub;
 	const char	*actor;
@@ -1545,7 +1551,7 @@ db_token_count_active(struct db *db, const char *publisher, unsigned *n)
  * publisher) and reads the server's clock. PAT_ERR_NOTFOUND if none.
  */
 static enum pat_err
-db_pub_lock(struct db *db, const char *pub, MYSQL_TIME *now)
+db_pub_lock(struct db *db, const char *pub, MYSQL_TIME *now, int *is_banned)
 {
 	struct db_par	 p;
 	struct db_res	 r;
@@ -1562,7 +1568,33 @@ db_pub_lock(struct db *db, const char *pub, MYSQL_TIME *now)
 		return rc;
 	if (!found)
 		return PAT_ERR_NOTFOUND;
+	if (is_banned != NULL)
+		*is_banned = banned != 0;
 	*now = r.tm[1];
+	return PAT_OK;
+}
+
+/* Under the publisher lock: owner is an active user with the owner role
+ * (locking reads, so a concurrent ban or removal is ordered with us). */
+static enum pat_err
+db_owner_lock(struct db *db, const char *pub, const char *owner)
+{
+	struct db_par	 p;
+	struct db_res	 r;
+	int64_t		 banned = 0, is_owner = 0;
+	enum pat_err	 rc;
+	int		 found = 0;
+
+	par_init(&p);
+	par_key(&p, pub);
+	par_key(&p, owner);
+	res_init(&r);
+	res_int(&r, &banned);
+	res_int(&r, &is_owner);
+	if ((rc = db_one(db, S_OWNER_LOCK, &p, &r, &found)) != PAT_OK)
+		return rc;
+	if (!found || banned || r.null[1] || !is_owner)
+		return PAT_ERR_FORBIDDEN;
 	return PAT_OK;
 }
 
@@ -1574,9 +1606,15 @@ op_tok_insert(struct db *db, void *v)
 	struct db_par	 p;
 	MYSQL_TIME	 now;
 	unsigned	 n = 0;
+	int		 banned = 0;
 	enum pat_err	 rc;
 
-	if ((rc = db_pub_lock(db, t->publisher_id, &now)) != PAT_OK)
+	if ((rc = db_pub_lock(db, t->publisher_id, &now, &banned)) != PAT_OK)
+		return rc;
+	if (banned)
+		return PAT_ERR_FORBIDDEN;
+	if (a->owner != NULL &&
+	    (rc = db_owner_lock(db, t->publisher_id, a->owner)) != PAT_OK)
 		return rc;
 	if ((rc = db_count_active(db, S_TOK_COUNT, t->publisher_id,
 	    &n)) != PAT_OK)
@@ -1624,7 +1662,14 @@ db_token_terminated(const struct db_token *t)
 enum pat_err
 db_token_insert(struct db *db, struct db_token *t, unsigned cap)
 {
-	struct a_tok	a = { .t = t, .cap = cap };
+	return db_token_insert_owner(db, t, cap, NULL);
+}
+
+enum pat_err
+db_token_insert_owner(struct db *db, struct db_token *t, unsigned cap,
+    const char *owner)
+{
+	struct a_tok	a = { .t = t, .cap = cap, .owner = owner };
 	enum pat_err	rc;
 
 	if (!db_token_terminated(t))
@@ -1830,7 +1875,7 @@ op_tok_revoke_all(struct db *db, void *v)
 	unsigned		 n = 0;
 	enum pat_err		 rc;
 
-	if ((rc = db_pub_lock(db, a->pub, &now)) != PAT_OK)
+	if ((rc = db_pub_lock(db, a->pub, &now, NULL)) != PAT_OK)
 		return rc;
 	if ((rc = db_count_active(db, S_TOK_COUNT_LOCK, a->pub, &n)) !=
 	    PAT_OK)

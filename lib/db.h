@@ -153,10 +153,21 @@ enum pat_err db_token_count_active(struct db *db, const char *publisher, unsigne
  * Never retried after a commit was sent: if the connection is lost during
  * COMMIT, returns PAT_ERR_DB (and the row, if it committed, is reported in
  * the log by id so an operator can revoke it). created_at and the
- * "created" event's time are the same server UTC_TIMESTAMP(). The
- * publisher's status is not checked here (the caller's access check is).
+ * "created" event's time are the same server UTC_TIMESTAMP(). A banned
+ * publisher (read under the row lock) is PAT_ERR_FORBIDDEN.
  */
 enum pat_err db_token_insert(struct db *db, struct db_token *t, unsigned cap) PAT_WUR;
+
+/*
+ * db_token_insert for a registry user: in the same transaction, after the
+ * publisher row lock, re-reads with locking reads that owner is an active
+ * user holding the owner role on the publisher; otherwise
+ * PAT_ERR_FORBIDDEN and nothing is written. So a ban or a membership
+ * removal that commits before the insert stops it, and one that comes
+ * later waits for it (and a revoke --all after the ban catches it).
+ */
+enum pat_err db_token_insert_owner(struct db *db, struct db_token *t,
+    unsigned cap, const char *owner) PAT_WUR;
 
 /*
  * Newest first (created_at DESC, id DESC). publisher NULL = all publishers.

@@ -27,6 +27,7 @@ pat_strerror(enum pat_err err)
 	case PAT_ERR_LIMIT:	return "limit reached";
 	case PAT_ERR_INVALID:	return "invalid value";
 	case PAT_ERR_TOOBIG:	return "input too large";
+	case PAT_ERR_FORBIDDEN:	return "not permitted";
 	}
 	return "unknown error";
 }

@@ -28,7 +28,8 @@ enum pat_err {
 	PAT_ERR_ALREADY,	/* state change already done (e.g. revoked) */
 	PAT_ERR_LIMIT,		/* per-publisher token cap reached */
 	PAT_ERR_INVALID,	/* a value fails validation */
-	PAT_ERR_TOOBIG		/* input over its size limit */
+	PAT_ERR_TOOBIG,		/* input over its size limit */
+	PAT_ERR_FORBIDDEN	/* not permitted (banned, not an owner) */
 };
 
 /* Returns a static, human-readable sentence for err. Never NULL. */
