@@ -539,3 +539,35 @@ Test(e2e, secrets_stay_out_of_logs_and_database)
 	free(pub);
 	free(owner);
 }
+
+/* Errors nginx raises itself, before or without pat-fcgi, are JSON too
+ * (an error raised while parsing the request line used to be an HTML 500),
+ * and the error pages cannot be requested directly. */
+Test(e2e, nginx_own_errors_are_json)
+{
+	static char longuri[20000];
+	struct ts_http r;
+	char *ct;
+
+	ts_http("GET", "/publishers/acme%00/tokens", NULL, NULL, 0, &r);
+	expect_error(&r, 400, "bad_request");
+	ts_http_free(&r);
+	ts_http("GE(T", "/publishers/acme/tokens", NULL, NULL, 0, &r);
+	expect_error(&r, 400, "bad_request");
+	ts_http_free(&r);
+	memset(longuri, 'a', sizeof(longuri) - 1);
+	longuri[0] = '/';
+	ts_http("GET", longuri, NULL, NULL, 0, &r);
+	expect_error(&r, 414, "uri_too_long");
+	ts_http_free(&r);
+	ts_http("GET", "/__pat_error/500", NULL, NULL, 0, &r);
+	expect_error(&r, 404, "not_found");
+	ts_http_free(&r);
+	/* The twin: an ordinary request is answered by pat-fcgi. */
+	ts_http("GET", "/publishers/acme/tokens", NULL, NULL, 0, &r);
+	expect_error(&r, 401, "unauthorized");
+	ct = ts_http_header(&r, "Content-Type");
+	cr_assert_str_eq(ct, "application/json; charset=utf-8");
+	free(ct);
+	ts_http_free(&r);
+}
