@@ -28,13 +28,14 @@
 
 #include "config.h"
 #include "db.h"
+#include "valid.h"
 
 #define ADM_OK		0	/* success */
 #define ADM_FAIL	1	/* failure, "no such ...", "token invalid" */
 #define ADM_USAGE	2	/* usage error */
 
 #define ADM_PROGNAME	"pat-admin"
-#define ADM_ACTOR_PREFIX "admin:"	/* created_by of tokens made here */
+#define ADM_ACTOR_PREFIX	VAL_ADMIN_PREFIX	/* lib/valid.h: no user id can start so */
 #define ADM_DEFAULT_REASON "revoked by operator"
 #define ADM_TOKEN_INPUT_MAX 512		/* bytes read from stdin for a token */
 #define ADM_ESC_MAX	160		/* escaped ids in messages */

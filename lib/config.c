@@ -463,6 +463,14 @@ cfg_read_file(const char *path, size_t cap, int secret, unsigned char **out,
 		    (unsigned)(sb.st_mode & 0777), path);
 		goto out;
 	}
+	/* Secrets and the JWKS (whoever can write it can plant a signing
+	 * key) must not be writable by anyone but their owner. */
+	if ((sb.st_mode & 022) != 0) {
+		pat_errf(errbuf, errlen, "%s: is group- or world-writable "
+		    "(mode %03o); run chmod go-w %s", path,
+		    (unsigned)(sb.st_mode & 0777), path);
+		goto out;
+	}
 	if ((buf = malloc(cap + 1)) == NULL) {
 		rc = PAT_ERR_NOMEM;
 		pat_errf(errbuf, errlen, "%s: out of memory", path);

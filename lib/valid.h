@@ -44,7 +44,11 @@ enum pat_err val_token_description(const char *s, size_t len, struct val_error *
 /* Publisher id: ^[a-z][a-z0-9-]*$, 1..64 bytes. */
 int val_publisher_id(const char *s, size_t len);
 
-/* User id (JWT sub): 1..255 bytes of printable ASCII 0x21..0x7e. */
+/* The actor prefix pat-admin records for operators ("admin:root"). */
+#define VAL_ADMIN_PREFIX	"admin:"
+
+/* User id (JWT sub): 1..255 bytes of printable ASCII 0x21..0x7e, not
+ * starting with VAL_ADMIN_PREFIX (any case). */
 int val_user_id(const char *s, size_t len);
 
 /* Token id: lowercase canonical UUID, 36 bytes. */

@@ -786,6 +786,28 @@ Test(config, world_readable_secret_refused)
 	    "chmod 600", NULL);
 }
 
+Test(config, writable_secret_refused)
+{
+	put("jwt.secret", 0620, SECRET32);
+	conf(AUTH_MIN);
+	load_err("@:4: [auth] hs256_secret_file: ", "group- or world-writable",
+	    "chmod go-w", NULL);
+	put("jwt.secret", 0602, SECRET32);
+	load_err("@:4: [auth] hs256_secret_file: ", "world-writable", NULL);
+}
+
+/* Whoever can write the JWKS can plant a signing key; reading it is fine. */
+Test(config, writable_jwks_refused)
+{
+	put("jwks.json", 0646, "{\"keys\":[]}");
+	conf("[auth]\nissuer = i\naudience = a\njwks_file = jwks.json\n");
+	load_err("@:4: [auth] jwks_file: ", "world-writable", NULL);
+	put("jwks.json", 0664, "{\"keys\":[]}");
+	load_err("@:4: [auth] jwks_file: ", "group- or world-writable", NULL);
+	put("jwks.json", 0644, "{\"keys\":[]}");
+	cfg_free(load_ok());
+}
+
 Test(config, secret_message_never_shows_the_secret)
 {
 	put("jwt.secret", 0644, SECRET32);

@@ -523,6 +523,13 @@ Test(ids, user_id)
 	ID_OK(val_user_id, "auth0|1234567890");
 	ID_OK(val_user_id, "user@example.com");
 	ID_OK(val_user_id, "!~");
+	/* Operators are "admin:<login>" in the audit trail: no user may be. */
+	ID_BAD(val_user_id, "admin:root");
+	ID_BAD(val_user_id, "ADMIN:root");
+	ID_BAD(val_user_id, "admin:");
+	ID_OK(val_user_id, "admin");
+	ID_OK(val_user_id, "administrator");
+	ID_OK(val_user_id, "x:admin:root");
 	ID_BAD(val_user_id, "");
 	ID_BAD(val_user_id, "a b");
 	ID_BAD(val_user_id, "a\tb");
