@@ -24,6 +24,7 @@ struct val_text_rule {
 	const char	*msg_ctl;
 	const char	*msg_len;
 	const char	*msg_blank;
+	const char	*msg_hidden;
 };
 
 static const struct val_text_rule val_name_rule = {
@@ -32,6 +33,7 @@ static const struct val_text_rule val_name_rule = {
 	"name must not contain control characters",
 	"name must be 1 to 100 characters",
 	"name must not be only whitespace",
+	"name must not contain invisible or direction-changing characters",
 };
 
 static const struct val_text_rule val_description_rule = {
@@ -40,6 +42,8 @@ static const struct val_text_rule val_description_rule = {
 	"description must not contain control characters",
 	"description must be at most 2000 characters",
 	NULL,
+	"description must not contain invisible or direction-changing "
+	"characters",
 };
 
 /* A field of the create-token body and where its copy goes. */
@@ -118,6 +122,21 @@ val_is_control(uint32_t cp)
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
 }
 
+/*
+ * Format characters that hide text or reorder it on screen (zero-width
+ * space, bidirectional overrides and isolates, BOM, ...): a token name an
+ * owner or operator cannot read as it is. ZWNJ and ZWJ (U+200C, U+200D)
+ * stay allowed: scripts and emoji sequences need them.
+ */
+static int
+val_is_hidden(uint32_t cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e || cp == 0x200b ||
+	    cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
+
 /* Unicode White_Space, control characters aside. */
 static int
 val_is_space(uint32_t cp)
@@ -145,6 +164,9 @@ val_text(const struct val_text_rule *r, const char *s, size_t len,
 		if (val_is_control(cp) && !(r->allow_tnr &&
 		    (cp == '\t' || cp == '\n' || cp == '\r')))
 			return val_fail(e, r->field, r->msg_ctl,
+			    PAT_ERR_INVALID);
+		if (val_is_hidden(cp))
+			return val_fail(e, r->field, r->msg_hidden,
 			    PAT_ERR_INVALID);
 		if (!val_is_space(cp))
 			blank = 0;

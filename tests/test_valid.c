@@ -194,6 +194,26 @@ Test(name, control_characters)
 	NAME_BAD("a\0b", M_CTL);		/* embedded NUL */
 }
 
+/* Characters that hide or reorder text; ZWJ and ZWNJ are real text. */
+Test(name, invisible_and_bidi_characters)
+{
+	static const char *hidden =
+	    "name must not contain invisible or direction-changing characters";
+
+	NAME_BAD("\xe2\x80\x8b", hidden);		/* U+200B zero-width space alone */
+	NAME_BAD("a\xe2\x80\x8b" "b", hidden);
+	NAME_BAD("a\xe2\x80\xae" "b", hidden);	/* U+202E right-to-left override */
+	NAME_BAD("a\xe2\x81\xa6" "b", hidden);	/* U+2066 left-to-right isolate */
+	NAME_BAD("\xef\xbb\xbf" "ci", hidden);	/* U+FEFF BOM */
+	NAME_BAD("a\xc2\xad" "b", hidden);		/* U+00AD soft hyphen */
+	NAME_OK("a\xe2\x80\x8d" "b");		/* U+200D ZWJ */
+	NAME_OK("\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8c");	/* Devanagari with ZWNJ */
+	NAME_OK("\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb");	/* emoji ZWJ sequence */
+	cr_assert_eq(val_token_description("x\xe2\x80\xaey", 5, NULL),
+	    PAT_ERR_INVALID);
+	cr_assert_eq(val_token_description("x\xe2\x80\x8dy", 5, NULL), PAT_OK);
+}
+
 Test(name, utf8)
 {
 	NAME_OK("caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80");
