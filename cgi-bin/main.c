@@ -56,6 +56,7 @@
 
 #define LISTEN_BACKLOG	1024
 #define DRAIN_MAX	(1024 * 1024)	/* bytes discarded from an unread body */
+#define IO_TIMEOUT_SEC	10	/* TCP: a stalled peer is dropped after this */
 #define LOG_FIELD_MAX	256
 
 struct server {
@@ -267,17 +268,22 @@ thread_main(void *arg)
 	struct thread	*t = arg;
 	FCGX_Request	 fr;
 	struct timespec	 pause = { 0, 100 * 1000 * 1000 };
+	int		 rc;
 
 	if (FCGX_InitRequest(&fr, t->srv->listen_fd, 0) != 0) {
 		log_error("thread %u: FCGX_InitRequest failed", t->idx);
 		return NULL;
 	}
 	while (!atomic_load(&t->srv->stop)) {
-		if (FCGX_Accept_r(&fr) < 0) {
+		if ((rc = FCGX_Accept_r(&fr)) < 0) {
 			if (atomic_load(&t->srv->stop))
 				break;
+			/* A TCP listener's timeout (listen_timeouts): nobody
+			 * connected for IO_TIMEOUT_SEC. */
+			if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+				continue;
 			log_warn("thread %u: accept failed: %s", t->idx,
-			    strerror(errno));
+			    rc > -4096 ? strerror(-rc) : "libfcgi error");
 			nanosleep(&pause, NULL);
 			continue;
 		}
@@ -354,6 +360,29 @@ err:
 }
 
 /* Opens cfg->listen. -1 on error (message on stderr). */
+/*
+ * libfcgi reads a request's records with no deadline, so a peer that
+ * connects and stalls holds a worker thread for as long as it likes; a few
+ * such peers stall the server. On a TCP listener (reachable from other
+ * hosts when scaled out) receive and send timeouts set here are inherited
+ * by every accepted socket: a stalled read fails after IO_TIMEOUT_SEC and
+ * libfcgi drops the connection (a body read short of CONTENT_LENGTH is a
+ * 400). accept() then also wakes every IO_TIMEOUT_SEC with EAGAIN, which
+ * thread_main takes in its stride. AF_UNIX sockets do not inherit these
+ * options; the unix socket is reachable only by nginx's group, and nginx
+ * sends whole, buffered requests.
+ */
+static int
+listen_timeouts(int fd)
+{
+	struct timeval	tv = { IO_TIMEOUT_SEC, 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0)
+		return -1;
+	return 0;
+}
+
 static int
 listen_open(const struct pat_config *cfg)
 {
@@ -372,9 +401,17 @@ listen_open(const struct pat_config *cfg)
 	}
 	if (strncmp(cfg->listen, "unix:", 5) == 0)
 		return listen_unix(cfg, cfg->listen + 5);
-	if ((fd = FCGX_OpenSocket(cfg->listen, LISTEN_BACKLOG)) < 0)
+	if ((fd = FCGX_OpenSocket(cfg->listen, LISTEN_BACKLOG)) < 0) {
 		fprintf(stderr, "pat-fcgi: cannot listen on %s: %s\n",
 		    cfg->listen, strerror(errno));
+		return -1;
+	}
+	if (listen_timeouts(fd) != 0) {
+		fprintf(stderr, "pat-fcgi: %s: setsockopt: %s\n",
+		    cfg->listen, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
