@@ -20,6 +20,7 @@
  *     and val_publisher_id / val_user_id / val_uuid agree with reference
  *     implementations of their regexes.
  */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -99,6 +100,14 @@ ref_text(const unsigned char *s, size_t len, int allow_tnr, int *alnum)
 			    cp == '\r')))
 				return -1;
 		}
+		/* Invisible or direction-changing format characters. */
+		if (cp == 0xad || cp == 0x61c || cp == 0x180e ||
+		    cp == 0x200b || cp == 0x200e || cp == 0x200f ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2060 && cp <= 0x2064) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff ||
+		    (cp >= 0xfff9 && cp <= 0xfffb))
+			return -1;
 		if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
 		    (cp >= 'A' && cp <= 'Z'))
 			*alnum = 1;
@@ -132,6 +141,11 @@ ref_user_id(const unsigned char *s, size_t len)
 	for (i = 0; i < len; i++)
 		if (s[i] <= ' ' || s[i] >= 0x7f)
 			return 0;
+	/* Not "admin:" in any case: pat-admin's operators look like that. */
+	if (len >= 6 && tolower(s[0]) == 'a' && tolower(s[1]) == 'd' &&
+	    tolower(s[2]) == 'm' && tolower(s[3]) == 'i' &&
+	    tolower(s[4]) == 'n' && s[5] == ':')
+		return 0;
 	return 1;
 }
 
