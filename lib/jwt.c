@@ -24,6 +24,7 @@
 #include <openssl/rsa.h>
 
 #include "json.h"
+#include "b64.h"
 #include "jwt.h"
 
 #define JWT_JSON_DEPTH		8	/* header and payload */
@@ -102,95 +103,19 @@ jwt_reason_str(enum jwt_reason r)
 	return "unknown reason";
 }
 
-/* ---- base64url (RFC 4648 §5, no padding) ---- */
-
-static const char b64url_chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static int
-b64url_val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
-}
+/* ---- base64url (RFC 4648 §5, no padding): lib/b64.c ---- */
 
 size_t
 jwt_b64url_encode(const void *src, size_t len, char *dst, size_t dstsz)
 {
-	const unsigned char *s = src;
-	size_t i, o = 0, need;
-	uint32_t v;
-
-	if (dst == NULL || dstsz == 0)
-		return (size_t)-1;
-	dst[0] = '\0';
-	if (len > (SIZE_MAX - 8) / 4 * 3)
-		return (size_t)-1;
-	need = len / 3 * 4 + (len % 3 ? len % 3 + 1 : 0);
-	if (need >= dstsz)
-		return (size_t)-1;
-	for (i = 0; i + 3 <= len; i += 3) {
-		v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
-		dst[o++] = b64url_chars[(v >> 18) & 63];
-		dst[o++] = b64url_chars[(v >> 12) & 63];
-		dst[o++] = b64url_chars[(v >> 6) & 63];
-		dst[o++] = b64url_chars[v & 63];
-	}
-	if (len - i == 1) {
-		v = (uint32_t)s[i] << 16;
-		dst[o++] = b64url_chars[(v >> 18) & 63];
-		dst[o++] = b64url_chars[(v >> 12) & 63];
-	} else if (len - i == 2) {
-		v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8;
-		dst[o++] = b64url_chars[(v >> 18) & 63];
-		dst[o++] = b64url_chars[(v >> 12) & 63];
-		dst[o++] = b64url_chars[(v >> 6) & 63];
-	}
-	dst[o] = '\0';
-	return o;
+	return b64_encode(B64_URL, src, len, dst, dstsz);
 }
 
-/*
- * Strict: only [A-Za-z0-9_-], no '=', no whitespace, no length of the form
- * 4n+1, and the unused low bits of the last character must be zero (one
- * canonical encoding per byte string).
- */
 size_t
 jwt_b64url_decode(const char *src, size_t len, unsigned char *dst,
     size_t dstsz)
 {
-	size_t i, o = 0, need;
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	int v;
-
-	if (len % 4 == 1)
-		return (size_t)-1;
-	need = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
-	if (need > dstsz || (need > 0 && dst == NULL))
-		return (size_t)-1;
-	for (i = 0; i < len; i++) {
-		if ((v = b64url_val((unsigned char)src[i])) < 0)
-			return (size_t)-1;
-		acc = ((acc << 6) | (uint32_t)v) & 0x3fff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			dst[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
-		return (size_t)-1;
-	return o;
+	return b64_decode(B64_URL, src, len, dst, dstsz);
 }
 
 /* ---- key set ---- */
@@ -848,7 +773,7 @@ jwt_verify(const struct jwt_keys *keys, const struct jwt_policy *pol,
 			if (ndots == 2)
 				goto out;
 			dot[ndots++] = i;
-		} else if (b64url_val((unsigned char)token[i]) < 0)
+		} else if (b64_value(B64_URL, (unsigned char)token[i]) < 0)
 			goto out;
 	}
 	if (ndots != 2 || dot[0] == 0 || dot[1] == dot[0] + 1 ||

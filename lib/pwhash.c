@@ -16,6 +16,7 @@
 #include <argon2.h>
 #include <openssl/crypto.h>
 
+#include "b64.h"
 #include "pwhash.h"
 
 /* Bounds accepted in a PHC string and in pw_hash's params. */
@@ -45,9 +46,6 @@ struct pw_phc {
 	unsigned char	tag[PW_TAG_MAX];
 	size_t		taglen;
 };
-
-static const char pw_b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /*
  * Concurrency cap (pw_cap == 0 means none) and, with a cap, a pool of at
@@ -87,11 +85,6 @@ static int		pw_params_ok(uint32_t, uint32_t, uint32_t);
 static enum pat_err	pw_run(uint32_t, uint32_t, uint32_t, const void *,
 			    size_t, const void *, size_t, const void *, size_t,
 			    const void *, size_t, void *, size_t);
-static size_t		pw_b64_encode(char *, size_t, const unsigned char *,
-			    size_t);
-static int		pw_b64_value(unsigned char);
-static int		pw_b64_decode(unsigned char *, size_t, size_t *,
-			    const char *, size_t);
 static int		pw_dec(const char **, const char *, uint32_t *);
 static enum pat_err	pw_parse(const char *, struct pw_phc *);
 
@@ -290,91 +283,6 @@ out:
 }
 
 /*
- * Unpadded standard base64 of in into out (size outsz, NUL-terminated).
- * Returns the number of characters written, or 0 if out is too small.
- */
-static size_t
-pw_b64_encode(char *out, size_t outsz, const unsigned char *in, size_t len)
-{
-	size_t		need, i, o = 0;
-	uint32_t	v;
-
-	need = len / 3 * 4 + (len % 3 == 0 ? 0 : len % 3 + 1);
-	if (need >= outsz)
-		return 0;
-	for (i = 0; i + 3 <= len; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-		out[o++] = pw_b64[v >> 18 & 63];
-		out[o++] = pw_b64[v >> 12 & 63];
-		out[o++] = pw_b64[v >> 6 & 63];
-		out[o++] = pw_b64[v & 63];
-	}
-	if (len - i == 1) {
-		v = (uint32_t)in[i] << 16;
-		out[o++] = pw_b64[v >> 18 & 63];
-		out[o++] = pw_b64[v >> 12 & 63];
-	} else if (len - i == 2) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
-		out[o++] = pw_b64[v >> 18 & 63];
-		out[o++] = pw_b64[v >> 12 & 63];
-		out[o++] = pw_b64[v >> 6 & 63];
-	}
-	out[o] = '\0';
-	return o;
-}
-
-static int
-pw_b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * Strict decoder for unpadded standard base64 (len chars at in): no '=',
- * no whitespace, unused trailing bits zero. Writes at most outmax bytes.
- * Returns 0 and sets *outlen, or -1.
- */
-static int
-pw_b64_decode(unsigned char *out, size_t outmax, size_t *outlen,
-    const char *in, size_t len)
-{
-	uint32_t	acc = 0;
-	size_t		i, o = 0, n;
-	int		bits = 0, v;
-
-	if (len % 4 == 1)
-		return -1;
-	n = len / 4 * 3 + (len % 4 == 0 ? 0 : len % 4 - 1);
-	if (n > outmax)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if ((v = pw_b64_value((unsigned char)in[i])) < 0)
-			return -1;
-		acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	/* non-canonical: leftover bits must be zero */
-	if ((acc & ((1U << bits) - 1)) != 0)
-		return -1;
-	*outlen = o;
-	return 0;
-}
-
-/*
  * Decimal uint32 at *sp (before end): 1 to 10 digits, no sign, no leading
  * zero. Advances *sp. Returns 0 or -1.
  */
@@ -441,14 +349,16 @@ pw_parse(const char *phc, struct pw_phc *ph)
 
 	if ((dollar = memchr(s, '$', (size_t)(end - s))) == NULL)
 		return PAT_ERR_FORMAT;
-	if (pw_b64_decode(ph->salt, sizeof(ph->salt), &ph->saltlen, s,
-	    (size_t)(dollar - s)) != 0 || ph->saltlen < PW_SALT_MIN)
+	ph->saltlen = b64_decode(B64_STD, s, (size_t)(dollar - s), ph->salt,
+	    sizeof(ph->salt));
+	if (ph->saltlen == (size_t)-1 || ph->saltlen < PW_SALT_MIN)
 		return PAT_ERR_FORMAT;
 	s = dollar + 1;
 
 	/* the tag runs to the end: a further '$' fails the alphabet */
-	if (pw_b64_decode(ph->tag, sizeof(ph->tag), &ph->taglen, s,
-	    (size_t)(end - s)) != 0 || ph->taglen < PW_TAG_MIN)
+	ph->taglen = b64_decode(B64_STD, s, (size_t)(end - s), ph->tag,
+	    sizeof(ph->tag));
+	if (ph->taglen == (size_t)-1 || ph->taglen < PW_TAG_MIN)
 		return PAT_ERR_FORMAT;
 	return PAT_OK;
 }
@@ -458,7 +368,7 @@ pw_hash(const struct pw_params *params, const char *secret, size_t len,
     char out[PW_PHC_MAX])
 {
 	unsigned char	salt[PW_SALT_LEN], tag[PW_TAG_LEN];
-	size_t		o;
+	size_t		o, b;
 	int		n;
 	enum pat_err	rc = PAT_ERR_HASH;
 
@@ -483,14 +393,15 @@ pw_hash(const struct pw_params *params, const char *secret, size_t len,
 	if (n < 0 || (size_t)n >= PW_PHC_MAX)
 		goto out;
 	o = (size_t)n;
-	if ((n = (int)pw_b64_encode(out + o, PW_PHC_MAX - o, salt,
-	    sizeof(salt))) == 0)
+	if ((b = b64_encode(B64_STD, salt, sizeof(salt), out + o,
+	    PW_PHC_MAX - o)) == (size_t)-1)
 		goto out;
-	o += (size_t)n;
+	o += b;
 	if (o + 1 >= PW_PHC_MAX)
 		goto out;
 	out[o++] = '$';
-	if (pw_b64_encode(out + o, PW_PHC_MAX - o, tag, sizeof(tag)) == 0)
+	if (b64_encode(B64_STD, tag, sizeof(tag), out + o, PW_PHC_MAX - o) ==
+	    (size_t)-1)
 		goto out;
 	rc = PAT_OK;
 out:
