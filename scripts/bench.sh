@@ -40,7 +40,7 @@ jwt=$("${admin[@]}" jwt --sub bench-user --ttl 3600)
 m=$(sed -n 's/^argon2_memory_kib = //p' "$STACK/etc/pat.conf")
 t=$(sed -n 's/^argon2_iterations = //p' "$STACK/etc/pat.conf")
 p=$(sed -n 's/^argon2_parallelism = //p' "$STACK/etc/pat.conf")
-fcgi_pid=$(awk '$1=="pat-fcgi"{p=$2} END{print p}' "$STACK/run/pids")
+fcgi_pid=$(stack_pid pat-fcgi)
 
 declare -A R
 kv() { sed -n "s/^$1=//p" <<<"$2"; }
@@ -83,7 +83,7 @@ wrkrun() {
 # CPU seconds (user+system) of processes, from /proc: where a creation's
 # time goes besides Argon2.
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
-db_pid=$(awk '$1=="mariadbd"{p=$2} END{print p}' "$STACK/run/pids")
+db_pid=$(stack_pid mariadbd)
 ngx_pids() { pgrep -f "nginx: worker process" | tr '\n' ' '; }
 fcgi_pids() { echo "$fcgi_pid $(pgrep -P "$fcgi_pid" | tr '\n' ' ')"; }
 

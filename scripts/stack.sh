@@ -43,6 +43,32 @@ stack_wait_socket() {
 
 stack_pid_add() { echo "$1 $2" >> "$STACK/run/pids"; }
 
+# The pid recorded for NAME (mariadbd, pat-fcgi, nginx, ...), or nothing.
+stack_pid() { awk -v n="$1" '$1==n{p=$2} END{print p}' "$STACK/run/pids"; }
+
+# Sends SIG to PID, waits up to SECS (default 10) for it to go, then KILL.
+stack_kill_wait() {
+	local pid=$1 sig=$2 secs=${3:-10}
+	kill -"$sig" "$pid" 2>/dev/null || return 0
+	for _ in $(seq 1 $((secs * 10))); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Stops the process recorded as NAME with SIG (SECS of grace) and forgets
+# it. STACK_RC is its exit status when it is our child (127 otherwise).
+stack_stop() {
+	local name=$1 sig=${2:-TERM} secs=${3:-10} pid
+	STACK_RC=0
+	pid=$(stack_pid "$name")
+	[ -n "$pid" ] || return 0
+	stack_kill_wait "$pid" "$sig" "$secs"
+	wait "$pid" 2>/dev/null || STACK_RC=$?
+	sed -i "/^$name $pid\$/d" "$STACK/run/pids"
+}
+
 # stack_init DIR BUILD: a fresh directory.
 stack_init() {
 	STACK=$(realpath -m "$1")
@@ -95,7 +121,7 @@ stack_db_run() {
 	stack_pid_add mariadbd $!
 	for i in $(seq 1 300); do
 		stack_sql -e 'SELECT 1' >/dev/null 2>&1 && break
-		kill -0 "$(awk '$1=="mariadbd"{p=$2} END{print p}' "$STACK/run/pids")" 2>/dev/null \
+		kill -0 "$(stack_pid mariadbd)" 2>/dev/null \
 		    || { tail -20 "$STACK/log/mysqld.log" >&2; stack_die "mariadbd exited"; }
 		sleep 0.1
 	done
@@ -103,14 +129,7 @@ stack_db_run() {
 }
 
 # Kills mariadbd hard (fault injection); stack_db_run brings it back.
-stack_db_kill() {
-	local pid
-	pid=$(awk '$1=="mariadbd"{p=$2} END{print p}' "$STACK/run/pids")
-	[ -n "$pid" ] || return 0
-	kill -KILL "$pid" 2>/dev/null || true
-	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	sed -i "/^mariadbd $pid\$/d" "$STACK/run/pids"
-}
+stack_db_kill() { stack_stop mariadbd KILL; }
 
 # The database, its schema, and the two least-privilege accounts.
 stack_db_load() {
@@ -182,17 +201,10 @@ stack_fcgi_start() {
 	    || { tail -20 "$STACK/log/pat-fcgi.log" >&2; stack_die "pat-fcgi did not come up"; }
 }
 
+# SIGTERM (SECS of grace); FCGI_RC is its exit status (127: not our child).
 stack_fcgi_stop() {
-	local pid
-	pid=$(awk '$1=="pat-fcgi"{p=$2} END{print p}' "$STACK/run/pids")
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null || true
-	# Its exit status, when it is our child (127 otherwise).
-	FCGI_RC=0
-	wait "$pid" 2>/dev/null || FCGI_RC=$?
-	sed -i "/^pat-fcgi $pid\$/d" "$STACK/run/pids"
+	stack_stop pat-fcgi TERM "${1:-10}"
+	FCGI_RC=$STACK_RC
 }
 
 # The shipped nginx/pat.conf, with only its port, socket and log paths
@@ -238,9 +250,7 @@ stack_down() {
 	local dir=${1:-$STACK} name pid
 	[ -f "$dir/run/pids" ] || return 0
 	tac "$dir/run/pids" | while read -r name pid; do
-		kill -TERM "$pid" 2>/dev/null || continue
-		for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null || true
+		stack_kill_wait "$pid" TERM
 	done
 	: > "$dir/run/pids"
 }

@@ -50,14 +50,9 @@ for i in $(seq 1 "$rounds"); do
 	n=$((n + 11))
 done
 echo "valgrind.sh: $n requests answered as expected; stopping pat-fcgi"
-pid=$(awk '$1=="pat-fcgi"{p=$2} END{print p}' "$STACK/run/pids")
-kill -TERM "$pid"
-set +e
-for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-wait "$pid" 2>/dev/null
-rc=$?
-set -e
-sed -i "/^pat-fcgi $pid\$/d" "$STACK/run/pids"
+# memcheck needs time to stop and check for leaks.
+stack_fcgi_stop 30
+rc=$FCGI_RC
 cat "$vlog"
 if [ "$rc" != 0 ] || [ -s "$vlog" ]; then
 	echo "valgrind.sh: FAILED (exit $rc; report above, in $vlog)"
