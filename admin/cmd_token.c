@@ -793,6 +793,10 @@ cmd_create(struct adm *a, int argc, char **argv)
 	case PAT_ERR_NOTFOUND:
 		warnx("no such publisher: %s", adm_esc(esc, sizeof(esc), pub));
 		goto out;
+	case PAT_ERR_FORBIDDEN:
+		/* banned between the check above and the insert */
+		warnx("create: publisher %s is banned", pubrow.id);
+		goto out;
 	default:
 		rc = adm_fail("create", e);
 		goto out;
