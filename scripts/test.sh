@@ -1,18 +1,17 @@
 #!/bin/bash
-# test.sh BUILD — every Criterion suite against a private stack (MariaDB,
-# pat-fcgi, nginx) started here and stopped on exit. Suites named
-# test_fault_* disturb the stack (kill MariaDB, restart pat-fcgi) and run
-# last, alone. Prints each suite's Criterion summary and a total line;
-# exits non-zero on any failure.
+# test.sh PROGS [TESTS] — every Criterion suite against a private stack
+# (MariaDB, pat-fcgi, nginx) started here and stopped on exit. The stack
+# runs the programs (pat-fcgi, pat-admin) of build dir PROGS; the suites
+# come from build dir TESTS (default: the same). TSan cannot run Criterion
+# itself, so make check-tsan runs plain suites against TSan-built programs.
+# Suites named test_fault_* disturb the stack (kill MariaDB, crash the
+# worker) and run last, one test at a time. Prints each suite's Criterion
+# summary and a total line; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=stack.sh
 . scripts/stack.sh
 
-# test.sh PROGS [TESTS]: the stack runs the programs (pat-fcgi, pat-admin)
-# of build dir PROGS, the suites come from TESTS (default: the same). TSan
-# cannot run Criterion itself, so make check-tsan runs plain suites against
-# TSan-built programs.
 build=${1:-build}
 tests=${2:-$build}
 dir="$build/stack"
